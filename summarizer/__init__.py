@@ -1,0 +1,56 @@
+"""Summaries, events and stances from news articles, validated and grounded in the text."""
+
+from summarizer.article import Article
+from summarizer.client import AsyncSummarizer, Summarizer, analyze
+from summarizer.errors import (
+    ConfigError,
+    EndpointError,
+    InputError,
+    ModelError,
+    ModelNotFoundError,
+    OutputError,
+    OutputTruncatedError,
+    SummarizerError,
+    UsageError,
+)
+from summarizer.schema import (
+    Analysis,
+    ArticleInfo,
+    ClaimStance,
+    Event,
+    KeyPoint,
+    Metadata,
+    Span,
+    Stance,
+    Summary,
+    Usage,
+)
+from summarizer.settings import Settings
+
+__all__ = [
+    "Analysis",
+    "Article",
+    "ArticleInfo",
+    "AsyncSummarizer",
+    "ClaimStance",
+    "ConfigError",
+    "EndpointError",
+    "Event",
+    "InputError",
+    "KeyPoint",
+    "Metadata",
+    "ModelError",
+    "ModelNotFoundError",
+    "OutputError",
+    "OutputTruncatedError",
+    "Settings",
+    "Span",
+    "Stance",
+    "Summarizer",
+    "SummarizerError",
+    "Summary",
+    "Usage",
+    "UsageError",
+    "analyze",
+]
+__version__ = "0.1.0"

@@ -1,0 +1,37 @@
+"""The backend interface and the error that marks a failure worth retrying."""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+import instructor
+from openai.types.chat import ChatCompletion
+
+from summarizer.errors import EndpointError
+from summarizer.settings import BackendName
+
+
+class TransientEndpointError(EndpointError):
+    """A failure that may go away: 429, 5xx, timeout, dropped connection.
+
+    ``retry_after`` is the wait the server asked for, in seconds, if it asked.
+    """
+
+    def __init__(self, message: str, *, retry_after: float | None = None, **kw: Any) -> None:
+        super().__init__(message, **kw)
+        self.retry_after = retry_after
+
+
+class Backend(Protocol):
+    name: BackendName
+    model: str
+    mode: instructor.Mode
+    context_tokens: int
+
+    def complete(self, request: dict[str, Any]) -> ChatCompletion:
+        """One request, no retries. Raises TransientEndpointError or another SummarizerError."""
+        ...
+
+    async def acomplete(self, request: dict[str, Any]) -> ChatCompletion: ...
+
+    def count_tokens(self, text: str) -> int: ...

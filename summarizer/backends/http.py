@@ -1,0 +1,111 @@
+"""Any OpenAI-compatible endpoint: OpenAI, vLLM, Ollama, llama.cpp's server."""
+
+from __future__ import annotations
+
+import email.utils
+import time
+from typing import Any
+
+import instructor
+import openai
+from openai.types.chat import ChatCompletion
+
+from summarizer.backends.base import TransientEndpointError
+from summarizer.backends.modes import choose_mode
+from summarizer.errors import ConfigError, EndpointError, ModelNotFoundError, SummarizerError
+from summarizer.settings import BackendName, Settings
+
+# Endpoints that need no key (vLLM, Ollama, llama.cpp) still make the client ask for one.
+_NO_KEY = "not-needed"
+
+
+class HTTPBackend:
+    name: BackendName = "openai"
+
+    def __init__(self, settings: Settings) -> None:
+        self.model = settings.model_name
+        self.mode: instructor.Mode = choose_mode(settings.mode)
+        self.context_tokens = settings.context_tokens
+        key = settings.api_key.get_secret_value() if settings.api_key else _NO_KEY
+        # Retries are ours (tenacity, in summarizer.backends.calls), so the client makes none.
+        common: dict[str, Any] = {
+            "base_url": settings.base_url,
+            "api_key": key,
+            "timeout": settings.timeout,
+            "max_retries": 0,
+        }
+        self.base_url = settings.base_url or "https://api.openai.com/v1"
+        self._client = openai.OpenAI(**common)
+        self._aclient = openai.AsyncOpenAI(**common)
+
+    def complete(self, request: dict[str, Any]) -> ChatCompletion:
+        try:
+            completion: ChatCompletion = self._client.chat.completions.create(
+                model=self.model, **request
+            )
+            return completion
+        except openai.OpenAIError as exc:
+            raise map_openai_error(exc, self.model, self.base_url) from exc
+
+    async def acomplete(self, request: dict[str, Any]) -> ChatCompletion:
+        try:
+            completion: ChatCompletion = await self._aclient.chat.completions.create(
+                model=self.model, **request
+            )
+            return completion
+        except openai.OpenAIError as exc:
+            raise map_openai_error(exc, self.model, self.base_url) from exc
+
+    def count_tokens(self, text: str) -> int:
+        # The endpoint's tokenizer is unknown; three characters a token errs on the safe side.
+        return len(text) // 3 + 1
+
+
+def map_openai_error(exc: openai.OpenAIError, model: str, base_url: str) -> SummarizerError:
+    """The one place where openai's exceptions become ours."""
+    if isinstance(exc, openai.APITimeoutError):
+        return TransientEndpointError(f"the request to {base_url} timed out")
+    if isinstance(exc, openai.APIConnectionError):
+        return TransientEndpointError(f"cannot connect to {base_url}: {exc.__cause__ or exc}")
+    if isinstance(exc, openai.APIStatusError):
+        status = exc.status_code
+        detail = _short(exc.message)
+        if status == 429 or status >= 500:
+            return TransientEndpointError(
+                f"{base_url} answered HTTP {status}: {detail}",
+                retry_after=retry_after_seconds(exc.response.headers),
+                status_code=status,
+            )
+        if status == 404:
+            return ModelNotFoundError(
+                f"{base_url} answered 404 for model {model!r}: check the model name and the base URL"
+            )
+        if status in (401, 403):
+            return ConfigError(f"{base_url} refused the API key (HTTP {status})")
+        return EndpointError(f"{base_url} answered HTTP {status}: {detail}", status_code=status)
+    return EndpointError(f"request to {base_url} failed: {_short(str(exc))}")
+
+
+def retry_after_seconds(headers: Any) -> float | None:
+    """Seconds to wait from ``Retry-After`` (seconds or an HTTP date) or ``retry-after-ms``."""
+    millis = headers.get("retry-after-ms")
+    if millis:
+        try:
+            return max(float(millis) / 1000, 0.0)
+        except ValueError:
+            pass
+    value = headers.get("retry-after")
+    if not value:
+        return None
+    try:
+        return max(float(value), 0.0)
+    except ValueError:
+        parsed = email.utils.parsedate_tz(value)
+        if parsed is None:
+            return None
+        return max(email.utils.mktime_tz(parsed) - time.time(), 0.0)
+
+
+def _short(text: str, limit: int = 300) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"

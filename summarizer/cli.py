@@ -1,0 +1,160 @@
+"""The command line: ``summarizer analyze``, ``summarizer schema``.
+
+Thin by design: parse options, call the library, map its errors to exit codes
+(2: the caller can fix it, 3: the model or endpoint failed) and one-line messages.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+from rich.console import Console
+
+from summarizer.errors import ModelError, SummarizerError, UsageError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+EXIT_USAGE = 2
+EXIT_MODEL = 3
+
+
+def _errors_to_exit_codes(func: F) -> F:
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except UsageError as exc:
+            _fail(str(exc), EXIT_USAGE)
+        except ModelError as exc:
+            detail = f" (after {exc.attempts} requests)" if exc.attempts else ""
+            _fail(f"{exc}{detail}", EXIT_MODEL)
+        except SummarizerError as exc:
+            _fail(str(exc), EXIT_MODEL)
+        except KeyboardInterrupt:
+            _fail("interrupted", 130)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _fail(message: str, code: int) -> None:
+    Console(stderr=True).print(f"[bold red]error:[/] {message}", highlight=False, markup=True)
+    sys.exit(code)
+
+
+def model_options(func: F) -> F:
+    """The settings every model-using subcommand takes; unset options fall back to the environment."""
+    options = [
+        click.option("--model", "-m", help="Model name. Default: the embedded SmolLM2-135M."),
+        click.option("--base-url", help="OpenAI-compatible endpoint (env OPENAI_BASE_URL)."),
+        click.option(
+            "--strategy",
+            type=click.Choice(["per_task", "combined"]),
+            help="One call per task (default) or one combined call.",
+        ),
+        click.option(
+            "--mode",
+            type=click.Choice(["auto", "tools", "json_schema", "json", "md_json"]),
+            help="instructor mode for structured output. Default: auto.",
+        ),
+        click.option("--max-output-tokens", type=int, help="Token limit of one answer."),
+        click.option("--context-tokens", type=int, help="Context window of the model."),
+        click.option("--timeout", type=float, help="Seconds per HTTP request."),
+        click.option("--reasks", type=int, help="Validation re-asks per call."),
+        click.option("--transport-retries", type=int, help="Retries of failed requests."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="summarizer")
+def main() -> None:
+    """Summaries, events and stances from news articles, grounded in the text."""
+    # instructor logs every failed attempt at ERROR; the CLI reports failures itself.
+    logging.getLogger("instructor").addHandler(logging.NullHandler())
+
+
+@main.command()
+@click.argument("file")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["auto", "text", "json", "html"]),
+    default="auto",
+    show_default=True,
+    help="Input format.",
+)
+@click.option("--title", help="Article title (overrides the input's).")
+@click.option("--published", help="Publication date, YYYY-MM-DD (overrides the input's).")
+@click.option(
+    "--claim",
+    "claims",
+    multiple=True,
+    help="A claim to label agree/disagree/discuss/unrelated; repeatable.",
+)
+@model_options
+@_errors_to_exit_codes
+def analyze(
+    file: str,
+    as_json: bool,
+    fmt: str,
+    title: str | None,
+    published: str | None,
+    claims: tuple[str, ...],
+    **settings: Any,
+) -> None:
+    """Analyse FILE (plain text, JSON or HTML; '-' reads standard input)."""
+    from summarizer.article import Article, parse_published
+    from summarizer.client import Summarizer
+    from summarizer.inputs import parse_article, read_source
+
+    article, given_claims = parse_article(read_source(file), name=file, fmt=fmt)
+    if title is not None or published is not None:
+        article = Article.from_text(
+            article.text,
+            title=title if title is not None else article.title,
+            published=parse_published(published) if published is not None else article.published,
+        )
+    client = Summarizer(**settings)
+    result = client.analyze(article, claims=[*given_claims, *claims])
+    if as_json:
+        click.echo(result.model_dump_json(indent=2))
+    else:
+        from summarizer.render import render
+
+        render(result, Console())
+
+
+@main.command()
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder to write into. Default: the package's schemas/ folder.",
+)
+@click.option("--check", is_flag=True, help="Exit 1 if the files differ from the models.")
+@_errors_to_exit_codes
+def schema(out: Path | None, check: bool) -> None:
+    """Write the JSON Schema files of the output format (or check them)."""
+    from summarizer.resources import data_dir
+    from summarizer.schemas_export import stale_schemas, write_schemas
+
+    folder = out or data_dir("schemas")
+    if check:
+        stale = stale_schemas(folder)
+        for name in stale:
+            click.echo(f"out of date: {folder / name}", err=True)
+        sys.exit(1 if stale else 0)
+    for path in write_schemas(folder):
+        click.echo(f"wrote {path}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,75 @@
+"""The Python API: ``analyze`` for one call, ``Summarizer`` / ``AsyncSummarizer`` for many."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from summarizer.article import Article
+from summarizer.backends import make_backend
+from summarizer.pipeline import Pipeline
+from summarizer.schema import Analysis
+from summarizer.settings import Settings, load_settings
+
+
+class Summarizer:
+    """A reusable client: settings resolved and the backend set up once.
+
+    Keyword arguments override environment variables (``SUMMARIZER_*``,
+    ``OPENAI_BASE_URL``, ``OPENAI_API_KEY``), which override the defaults.
+
+    >>> client = Summarizer(base_url="http://localhost:11434/v1", model="llama3.2")  # doctest: +SKIP
+    >>> result = client.analyze(text, published="2025-09-29")  # doctest: +SKIP
+    """
+
+    def __init__(self, settings: Settings | None = None, **overrides: Any) -> None:
+        self.settings = settings or load_settings(**overrides)
+        self._pipeline = Pipeline(self.settings, make_backend(self.settings))
+
+    def analyze(
+        self,
+        article: str | Article,
+        *,
+        title: str | None = None,
+        published: date | str | None = None,
+        claims: Sequence[str] = (),
+    ) -> Analysis:
+        """Summary, events, stances (and claim stances, if claims are given) of one article."""
+        return self._pipeline.run(_article(article, title, published), list(claims))
+
+
+class AsyncSummarizer(Summarizer):
+    """The same client for asyncio code."""
+
+    async def analyze(  # type: ignore[override]
+        self,
+        article: str | Article,
+        *,
+        title: str | None = None,
+        published: date | str | None = None,
+        claims: Sequence[str] = (),
+    ) -> Analysis:
+        return await self._pipeline.arun(_article(article, title, published), list(claims))
+
+
+def analyze(
+    article: str | Article,
+    *,
+    title: str | None = None,
+    published: date | str | None = None,
+    claims: Sequence[str] = (),
+    **settings: Any,
+) -> Analysis:
+    """Analyse one article. Settings (``model``, ``base_url``, ``strategy``, ...) as keywords."""
+    return Summarizer(**settings).analyze(article, title=title, published=published, claims=claims)
+
+
+def _article(article: str | Article, title: str | None, published: date | str | None) -> Article:
+    if isinstance(article, Article):
+        return article
+    if not isinstance(article, str):
+        from summarizer.errors import InputError
+
+        raise InputError(f"the article must be a str, not {type(article).__name__}")
+    return Article.from_text(article, title=title, published=published)

@@ -1,0 +1,148 @@
+"""What the model fills in: small, bounded models that cite sentence numbers.
+
+These are the response models handed to instructor. Their bounds (list sizes, string
+lengths) become part of the decoding grammar on llama.cpp backends, so a model that
+starts to loop is stopped by the grammar instead of running to the token limit. Their
+validators see the article through instructor's validation context: a citation of a
+sentence that does not exist fails validation and goes back to the model as a re-ask.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, model_validator
+
+from summarizer.schema import ClaimLabel, EventStatus, Position
+
+
+def _cited_sentences_exist(value: list[int], info: ValidationInfo) -> list[int]:
+    allowed = _context(info).get("sentences")
+    if allowed:
+        missing = [n for n in value if n not in allowed]
+        if missing:
+            shown = ", ".join(str(n) for n in missing)
+            raise ValueError(
+                f"sentence {shown} does not exist: cite only the numbers in square "
+                f"brackets, from {min(allowed)} to {max(allowed)}"
+            )
+    return list(dict.fromkeys(value))
+
+
+def _context(info: ValidationInfo) -> dict[str, Any]:
+    return info.context if isinstance(info.context, dict) else {}
+
+
+Citations = Annotated[
+    list[int],
+    Field(min_length=1, max_length=3, description="Numbers of the sentences that say this."),
+    AfterValidator(_cited_sentences_exist),
+]
+OptionalCitations = Annotated[
+    list[int], Field(max_length=3), AfterValidator(_cited_sentences_exist)
+]
+
+
+def text(max_length: int) -> Any:
+    """A string field of at most ``max_length`` characters with no JSON syntax in it.
+
+    The pattern keeps quotes, brackets and backslashes out of strings, so a small model
+    cannot smuggle JSON debris ('Choe"}, {') into a name; llama.cpp compiles the pattern
+    into its grammar.
+    """
+    return Field(
+        min_length=1, max_length=max_length, pattern=rf"^[^\"\\{{}}\[\]]{{1,{max_length}}}$"
+    )
+
+
+Name = Annotated[str, text(60)]
+
+
+class _Draft(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class KeyPointDraft(_Draft):
+    sentences: Citations
+    point: str = text(200)
+
+
+class SummaryDraft(_Draft):
+    # Key points come first: a small model that has just copied facts from cited
+    # sentences writes a headline and summary from them instead of from thin air.
+    key_points: list[KeyPointDraft] = Field(min_length=1, max_length=5)
+    headline: str = text(120)
+    summary: str = text(500)
+
+
+class EventDraft(_Draft):
+    sentences: Citations
+    actors: list[Name] = Field(min_length=1, max_length=3)
+    action: str = text(80)
+    targets: list[Name] = Field(max_length=3)
+    time: Annotated[str, text(40)] | None
+    location: Annotated[str, text(60)] | None
+    status: EventStatus
+
+
+class EventsDraft(_Draft):
+    events: list[EventDraft] = Field(min_length=1, max_length=6)
+
+
+class StanceDraft(_Draft):
+    sentences: Citations
+    holder: Name
+    target: Name
+    position: Position
+    claim: str = text(150)
+    attribution: Annotated[str, text(60)] | None
+
+
+class StancesDraft(_Draft):
+    stances: list[StanceDraft] = Field(min_length=1, max_length=5)
+
+
+class ClaimDraft(_Draft):
+    claim: int = Field(ge=1, description="Number of the claim, as listed.")
+    label: ClaimLabel
+    sentences: OptionalCitations
+
+
+class ClaimsDraft(_Draft):
+    claims: list[ClaimDraft] = Field(max_length=50)
+
+    @model_validator(mode="after")
+    def _every_claim_once(self, info: ValidationInfo) -> ClaimsDraft:
+        check_claim_coverage(self.claims, _context(info).get("claims", 0))
+        return self
+
+
+class CombinedDraft(_Draft):
+    summary: SummaryDraft
+    events: list[EventDraft] = Field(min_length=1, max_length=6)
+    stances: list[StanceDraft] = Field(max_length=5)
+    claims: list[ClaimDraft] = Field(max_length=50)
+
+    @model_validator(mode="after")
+    def _every_claim_once(self, info: ValidationInfo) -> CombinedDraft:
+        check_claim_coverage(self.claims, _context(info).get("claims", 0))
+        return self
+
+
+class ReduceDraft(_Draft):
+    """The headline and summary of a long article, written from its chunk summaries."""
+
+    headline: str = text(120)
+    summary: str = text(500)
+
+
+def check_claim_coverage(claims: list[ClaimDraft], expected: int) -> None:
+    numbers = [c.claim for c in claims]
+    wanted = list(range(1, expected + 1))
+    if sorted(numbers) != wanted:
+        raise ValueError(f"give exactly one label for each claim number {wanted}; got {numbers}")
+    for c in claims:
+        if c.label != "unrelated" and not c.sentences:
+            raise ValueError(
+                f"claim {c.claim} is labelled {c.label!r}: cite the sentences that show it"
+            )

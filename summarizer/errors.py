@@ -1,0 +1,78 @@
+"""Every error the library raises, under one base class.
+
+    SummarizerError
+    ├── UsageError                 the caller can fix it: exit code 2 in the CLI
+    │   ├── InputError             empty, binary or undecodable article, bad date, missing file
+    │   └── ConfigError            bad settings
+    │       └── ModelNotFoundError the backend does not know the model
+    └── ModelError                 the model or its endpoint failed: exit code 3 in the CLI
+        ├── EndpointError          unreachable, timed out, or answered with an HTTP error
+        └── OutputError            the model answered, but never with a valid result
+            └── OutputTruncatedError  the answer hit the token limit
+
+Vendor exceptions (openai, instructor, llama-cpp) are mapped onto these at one boundary,
+``summarizer.backends.calls``, and chained with ``raise ... from``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from summarizer.schema import Usage
+
+
+class SummarizerError(Exception):
+    """Base class of every error raised by summarizer."""
+
+
+class UsageError(SummarizerError):
+    """A mistake the caller can fix: bad input or bad configuration."""
+
+
+class InputError(UsageError):
+    """The article (or a field that comes with it) cannot be analysed."""
+
+
+class ConfigError(UsageError):
+    """The settings are invalid or inconsistent."""
+
+
+class ModelNotFoundError(ConfigError):
+    """The backend does not serve the requested model."""
+
+
+class ModelError(SummarizerError):
+    """The model or its endpoint failed after every bounded retry.
+
+    Carries what a caller needs to debug or bill the failure: the last raw output the
+    model produced (if any), the token usage summed over all attempts, and the number of
+    attempts made.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        last_output: str | None = None,
+        usage: Usage | None = None,
+        attempts: int = 0,
+        status_code: int | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.last_output = last_output
+        self.usage = usage
+        self.attempts = attempts
+        self.status_code = status_code
+
+
+class EndpointError(ModelError):
+    """The endpoint could not be reached, timed out, or answered with an HTTP error."""
+
+
+class OutputError(ModelError):
+    """The model answered, but no answer passed validation within the re-ask budget."""
+
+
+class OutputTruncatedError(OutputError):
+    """The model's answer stopped at the token limit (finish_reason "length")."""

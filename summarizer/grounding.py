@@ -1,0 +1,161 @@
+"""From the model's drafts to grounded results: sentence numbers become exact spans,
+near-duplicate items merge, and content the article does not support is reported."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+from typing import TypeVar
+
+from rapidfuzz import fuzz
+
+from summarizer.article import Article
+from summarizer.dates import resolve_date
+from summarizer.drafts import ClaimDraft, EventDraft, KeyPointDraft, StanceDraft
+from summarizer.schema import ClaimStance, Event, KeyPoint, Span, Stance
+
+DUPLICATE_SIMILARITY = 90.0
+_WORD = re.compile(r"[^\W_][\w'’\-]*")
+_CAPITALISED = re.compile(r"\b[A-Z][\w'’\-]*")
+_NUMBER = re.compile(r"\d[\d,.]*\d|\d")
+_POSSESSIVE = re.compile(r"['’]s?$")
+# Capitalised only because they start a sentence; not content the article must contain.
+_FUNCTION_WORDS = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "this",
+        "that",
+        "these",
+        "those",
+        "it",
+        "its",
+        "he",
+        "she",
+        "they",
+        "we",
+        "i",
+        "in",
+        "on",
+        "at",
+        "of",
+        "for",
+        "to",
+        "by",
+        "with",
+        "and",
+        "but",
+        "or",
+        "as",
+        "after",
+        "before",
+        "while",
+        "during",
+        "both",
+        "also",
+        "however",
+        "meanwhile",
+    ]
+)
+
+Item = TypeVar("Item", Event, Stance, KeyPoint)
+
+
+def spans(article: Article, numbers: Iterable[int]) -> list[Span]:
+    return [article.span(n) for n in sorted(set(numbers))]
+
+
+def key_point(article: Article, draft: KeyPointDraft) -> KeyPoint:
+    return KeyPoint(text=_clean(draft.point), evidence=spans(article, draft.sentences))
+
+
+def event(article: Article, draft: EventDraft) -> Event:
+    time_text = _clean_optional(draft.time)
+    return Event(
+        actors=_names(draft.actors),
+        action=_clean(draft.action),
+        targets=_names(draft.targets),
+        time_text=time_text,
+        date=resolve_date(time_text, article.published),
+        location=_clean_optional(draft.location),
+        status=draft.status,
+        evidence=spans(article, draft.sentences),
+    )
+
+
+def stance(article: Article, draft: StanceDraft) -> Stance:
+    return Stance(
+        holder=_clean(draft.holder),
+        target=_clean(draft.target),
+        position=draft.position,
+        claim=_clean(draft.claim),
+        attribution=_clean_optional(draft.attribution),
+        evidence=spans(article, draft.sentences),
+    )
+
+
+def claim_stance(article: Article, claims: Sequence[str], draft: ClaimDraft) -> ClaimStance:
+    evidence = [] if draft.label == "unrelated" else spans(article, draft.sentences)
+    return ClaimStance(claim=claims[draft.claim - 1], label=draft.label, evidence=evidence)
+
+
+def merge_duplicates(items: Iterable[Item], key: Callable[[Item], str]) -> list[Item]:
+    """Keep the first of each group of near-identical items, with the group's evidence."""
+    kept: list[Item] = []
+    for item in items:
+        for i, other in enumerate(kept):
+            if fuzz.token_set_ratio(key(item), key(other)) >= DUPLICATE_SIMILARITY:
+                evidence: dict[int, Span] = {s.start: s for s in other.evidence}
+                evidence.update({s.start: s for s in item.evidence})
+                kept[i] = other.model_copy(
+                    update={"evidence": [evidence[k] for k in sorted(evidence)]}
+                )
+                break
+        else:
+            kept.append(item)
+    return kept
+
+
+def event_key(e: Event) -> str:
+    return f"{' '.join(e.actors)} | {e.action} | {' '.join(e.targets)}".lower()
+
+
+def stance_key(s: Stance) -> str:
+    return f"{s.holder} | {s.target} | {s.position} | {s.claim}".lower()
+
+
+def key_point_key(k: KeyPoint) -> str:
+    return k.text.lower()
+
+
+def unsupported_content(article: Article, text: str) -> list[str]:
+    """Names and numbers in ``text`` that appear nowhere in the article."""
+    words = {w.lower() for w in _WORD.findall(article.text)}
+    digits = {n.replace(",", "") for n in _NUMBER.findall(article.text)}
+    missing: list[str] = []
+    for name in _CAPITALISED.findall(text):
+        name = _POSSESSIVE.sub("", name)
+        if name.lower() not in words and name.lower() not in _FUNCTION_WORDS:
+            missing.append(name)
+    for number in _NUMBER.findall(text):
+        if number.replace(",", "").rstrip(".") not in digits:
+            missing.append(number)
+    return list(dict.fromkeys(missing))
+
+
+def _names(values: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(v for v in (_clean(x) for x in values) if v))
+
+
+def _clean(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _clean_optional(text: str | None) -> str | None:
+    if text is None:
+        return None
+    cleaned = _clean(text)
+    return (
+        cleaned if cleaned and cleaned.lower() not in {"null", "none", "n/a", "unknown"} else None
+    )

@@ -1,0 +1,157 @@
+"""One article through the whole line: chunk, call, ground, merge, assemble."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+
+from pydantic import BaseModel
+
+from summarizer import grounding
+from summarizer.article import Article
+from summarizer.backends import Backend
+from summarizer.calls import CallLog, StructuredCaller
+from summarizer.chunking import plan_chunks
+from summarizer.drafts import ClaimDraft
+from summarizer.prompts import Prompts, load_prompts
+from summarizer.schema import Analysis, ArticleInfo, ClaimStance, Metadata, Summary
+from summarizer.settings import Settings
+from summarizer.strategies import Drafts, Plan, plan, tasks_used
+
+MAX_KEY_POINTS = 8
+# When chunks disagree about a claim, the most decisive label wins.
+_LABEL_RANK = {"disagree": 3, "agree": 2, "discuss": 1, "unrelated": 0}
+
+
+class Pipeline:
+    def __init__(self, settings: Settings, backend: Backend, prompts: Prompts | None = None):
+        self.settings = settings
+        self.backend = backend
+        self.prompts = prompts or load_prompts()
+        self.caller = StructuredCaller(backend, settings)
+
+    def run(self, article: Article, claims: Sequence[str] = ()) -> Analysis:
+        started = time.perf_counter()
+        log = CallLog()
+        chunks = self._chunks(article, claims)
+        steps = self._plan(article, claims, chunks)
+        try:
+            request = next(steps)
+            while True:
+                request = steps.send(self.caller.call(request, log))
+        except StopIteration as done:
+            drafts: Drafts = done.value
+        return self._assemble(article, claims, drafts, log, started)
+
+    async def arun(self, article: Article, claims: Sequence[str] = ()) -> Analysis:
+        started = time.perf_counter()
+        log = CallLog()
+        chunks = self._chunks(article, claims)
+        steps = self._plan(article, claims, chunks)
+        try:
+            request = next(steps)
+            while True:
+                answer: BaseModel = await self.caller.acall(request, log)
+                request = steps.send(answer)
+        except StopIteration as done:
+            drafts: Drafts = done.value
+        return self._assemble(article, claims, drafts, log, started)
+
+    def _plan(self, article: Article, claims: Sequence[str], chunks: list[list[int]]) -> Plan:
+        return plan(
+            article, claims, strategy=self.settings.strategy, prompts=self.prompts, chunks=chunks
+        )
+
+    def _chunks(self, article: Article, claims: Sequence[str]) -> list[list[int]]:
+        """Whole article if it fits; otherwise runs of sentences that each fit."""
+        tasks = tasks_used(self.settings.strategy, bool(claims), chunked=False)
+        overhead = max(
+            sum(
+                self.backend.count_tokens(m["content"]) + 8
+                for m in self.prompts.messages(task, article, [], claims=list(claims))
+            )
+            for task in tasks
+        )
+        budget = self.backend.context_tokens - self.settings.max_output_tokens - overhead
+        return plan_chunks(article, budget_tokens=budget, count_tokens=self.backend.count_tokens)
+
+    def _assemble(
+        self,
+        article: Article,
+        claims: Sequence[str],
+        drafts: Drafts,
+        log: CallLog,
+        started: float,
+    ) -> Analysis:
+        chunks = drafts.chunks
+        first = chunks[0].summary
+        headline, text = (
+            (drafts.reduced.headline, drafts.reduced.summary)
+            if drafts.reduced
+            else (first.headline, first.summary)
+        )
+        key_points = grounding.merge_duplicates(
+            (grounding.key_point(article, k) for c in chunks for k in c.summary.key_points),
+            grounding.key_point_key,
+        )[:MAX_KEY_POINTS]
+        summary = Summary(
+            headline=" ".join(headline.split()), text=" ".join(text.split()), key_points=key_points
+        )
+        events = grounding.merge_duplicates(
+            (grounding.event(article, e) for c in chunks for e in c.events), grounding.event_key
+        )
+        stances = grounding.merge_duplicates(
+            (grounding.stance(article, s) for c in chunks for s in c.stances), grounding.stance_key
+        )
+        claim_stances = _merge_claims(article, claims, [c.claims for c in chunks])
+
+        warnings = []
+        for where, content in (
+            ("headline", summary.headline),
+            ("summary", summary.text),
+            *((f"key point {i}", k.text) for i, k in enumerate(key_points, 1)),
+        ):
+            missing = grounding.unsupported_content(article, content)
+            if missing:
+                listed = ", ".join(repr(m) for m in missing)
+                warnings.append(f"{where} names {listed}, which the article does not contain")
+        tasks = tasks_used(self.settings.strategy, bool(claims), chunked=len(chunks) > 1)
+        metadata = Metadata(
+            backend=self.backend.name,
+            model=self.backend.model,
+            mode=self.backend.mode.value,
+            strategy=self.settings.strategy,
+            prompt_versions={t: self.prompts.versions[t] for t in tasks},
+            usage=log.usage,
+            calls=log.calls,
+            attempts=log.attempts,
+            chunks=len(chunks),
+            latency_s=round(time.perf_counter() - started, 3),
+            warnings=list(dict.fromkeys(warnings)),
+        )
+        return Analysis(
+            article=ArticleInfo(
+                title=article.title,
+                published=article.published,
+                text=article.text,
+                sentences=len(article.sentences),
+            ),
+            summary=summary,
+            events=events,
+            stances=stances,
+            claims=claim_stances,
+            metadata=metadata,
+        )
+
+
+def _merge_claims(
+    article: Article, claims: Sequence[str], per_chunk: list[list[ClaimDraft]]
+) -> list[ClaimStance]:
+    best: dict[int, ClaimStance] = {}
+    for drafts in per_chunk:
+        for draft in drafts:
+            found = grounding.claim_stance(article, claims, draft)
+            held = best.get(draft.claim)
+            if held is None or _LABEL_RANK[found.label] > _LABEL_RANK[held.label]:
+                best[draft.claim] = found
+    return [best[n] for n in sorted(best)]

@@ -1,0 +1,84 @@
+"""Prompt templates: files in ``prompts/``, rendered with Jinja2, versioned by content.
+
+Every task's messages share one layout so that the calls for one article share their
+prefix and a llama.cpp backend reuses its KV cache between them:
+
+    system:  system.j2                      identical for every task
+    user:    article.j2  (numbered article) identical for every task of one article
+             <task>.j2                      the only part that differs
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any, Literal
+
+import jinja2
+
+from summarizer.article import Article
+from summarizer.resources import data_dir
+
+Task = Literal["summary", "events", "stances", "claims", "combined", "reduce"]
+TASKS: tuple[Task, ...] = ("summary", "events", "stances", "claims", "combined", "reduce")
+Message = dict[str, str]
+
+
+@dataclass(frozen=True)
+class Prompts:
+    """The loaded template set; one per process is enough (see :func:`load_prompts`)."""
+
+    directory: Path
+    env: jinja2.Environment
+    versions: dict[str, str]
+
+    def messages(
+        self,
+        task: Task,
+        article: Article,
+        sentence_numbers: Sequence[int] | None = None,
+        **variables: Any,
+    ) -> list[Message]:
+        system = self._render("system", {})
+        task_text = self._render(task, {"title": article.title, **variables})
+        if task == "reduce":
+            user = task_text
+        else:
+            block = self._render(
+                "article",
+                {
+                    "title": article.title,
+                    "published": article.published.isoformat() if article.published else None,
+                    "numbered": article.numbered(sentence_numbers),
+                },
+            )
+            user = f"{block}\n{task_text}"
+        return [{"role": "system", "content": system}, {"role": "user", "content": user}]
+
+    def _render(self, name: str, variables: dict[str, Any]) -> str:
+        return self.env.get_template(f"{name}.j2").render(**variables).strip() + "\n"
+
+
+def _version(*sources: str) -> str:
+    digest = hashlib.sha256("\x1e".join(sources).encode("utf-8")).hexdigest()
+    return digest[:12]
+
+
+@cache
+def load_prompts(directory: Path | None = None) -> Prompts:
+    """Load and version the templates; a missing template variable is an error, not ''."""
+    folder = directory or data_dir("prompts")
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(folder),
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,
+        keep_trailing_newline=True,
+    )
+    shared = [(folder / "system.j2").read_text("utf-8"), (folder / "article.j2").read_text("utf-8")]
+    versions: dict[str, str] = {
+        task: _version(*shared, (folder / f"{task}.j2").read_text("utf-8")) for task in TASKS
+    }
+    return Prompts(directory=folder, env=env, versions=versions)

@@ -1,0 +1,104 @@
+"""A readable terminal view of an analysis, with rich."""
+
+from __future__ import annotations
+
+from rich import box
+from rich.console import Console, Group, RenderableType
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from summarizer.schema import Analysis, Span
+
+_POSITION_STYLE = {"support": "green", "oppose": "red", "neutral": "white", "mixed": "yellow"}
+
+
+def render(analysis: Analysis, console: Console) -> None:
+    console.print(_summary(analysis))
+    if analysis.events:
+        console.print(_events(analysis))
+    if analysis.stances:
+        console.print(_stances(analysis))
+    if analysis.claims:
+        console.print(_claims(analysis))
+    console.print(_footer(analysis))
+
+
+def _cites(evidence: list[Span]) -> str:
+    return ",".join(str(s.sentence) for s in evidence)
+
+
+def _summary(a: Analysis) -> RenderableType:
+    points = Text()
+    for k in a.summary.key_points:
+        points.append("• ")
+        points.append(k.text)
+        points.append(f"  [{_cites(k.evidence)}]\n", style="dim cyan")
+    title = a.article.title or "Summary"
+    dated = f" · {a.article.published.isoformat()}" if a.article.published else ""
+    body = Group(
+        Text(a.summary.headline, style="bold"),
+        Text(""),
+        Text(a.summary.text),
+        Text(""),
+        points,
+    )
+    return Panel(body, title=f"{title}{dated}", title_align="left", box=box.ROUNDED)
+
+
+def _events(a: Analysis) -> Table:
+    table = Table(title="Events", title_justify="left", box=box.SIMPLE_HEAD, expand=True)
+    for column in ("who", "did what", "to whom", "when", "where", "status", "src"):
+        table.add_column(column, overflow="fold")
+    for e in a.events:
+        when = " / ".join(x for x in (e.time_text, e.date.isoformat() if e.date else None) if x)
+        table.add_row(
+            ", ".join(e.actors),
+            e.action,
+            ", ".join(e.targets),
+            when,
+            e.location or "",
+            e.status,
+            _cites(e.evidence),
+        )
+    return table
+
+
+def _stances(a: Analysis) -> Table:
+    table = Table(title="Stances", title_justify="left", box=box.SIMPLE_HEAD, expand=True)
+    for column in ("holder", "position", "toward", "claim", "according to", "src"):
+        table.add_column(column, overflow="fold")
+    for s in a.stances:
+        table.add_row(
+            s.holder,
+            Text(s.position, style=_POSITION_STYLE[s.position]),
+            s.target,
+            s.claim,
+            s.attribution or "",
+            _cites(s.evidence),
+        )
+    return table
+
+
+def _claims(a: Analysis) -> Table:
+    table = Table(title="Claims", title_justify="left", box=box.SIMPLE_HEAD, expand=True)
+    for column in ("claim", "article's stance", "src"):
+        table.add_column(column, overflow="fold")
+    for c in a.claims:
+        table.add_row(c.claim, c.label, _cites(c.evidence))
+    return table
+
+
+def _footer(a: Analysis) -> RenderableType:
+    m = a.metadata
+    line = Text(
+        f"{m.model} ({m.backend}, {m.strategy}) · {m.usage.total_tokens} tokens "
+        f"({m.usage.prompt_tokens} prompt + {m.usage.completion_tokens} output) · "
+        f"{m.calls} calls, {m.attempts} requests · {m.latency_s:.1f} s"
+        + (f" · {m.chunks} chunks" if m.chunks > 1 else ""),
+        style="dim",
+    )
+    if not m.warnings:
+        return line
+    warnings = Text("\n".join(f"⚠ {w}" for w in m.warnings), style="yellow")
+    return Group(warnings, line)

@@ -1,0 +1,132 @@
+"""The result of an analysis: public, versioned, exported as JSON Schema into ``schemas/``.
+
+Every event, stance, key point and claim stance carries evidence: spans of the article
+with ``article[start:end] == text``. Offsets are computed by code from sentence numbers
+the model cited; they are never taken from the model.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+SCHEMA_VERSION = "1.0"
+
+EventStatus = Literal["happened", "ongoing", "planned", "expected", "possible", "denied"]
+Position = Literal["support", "oppose", "neutral", "mixed"]
+ClaimLabel = Literal["agree", "disagree", "discuss", "unrelated"]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Span(_Model):
+    """A stretch of the article that supports an item: ``article[start:end] == text``."""
+
+    text: str
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    sentence: int = Field(ge=1, description="1-based sentence number the model cited.")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Span:
+        if self.end - self.start != len(self.text):
+            raise ValueError("end - start must equal len(text)")
+        return self
+
+
+class KeyPoint(_Model):
+    text: str
+    evidence: list[Span] = Field(min_length=1)
+
+
+class Summary(_Model):
+    headline: str = Field(description="One line.")
+    text: str = Field(description="Two to four sentences.")
+    key_points: list[KeyPoint]
+
+
+class Event(_Model):
+    actors: list[str] = Field(description="Who acted.")
+    action: str = Field(description="What they did, as a short verb phrase.")
+    targets: list[str] = Field(
+        description="Whom or what the action was directed at, or who took part."
+    )
+    time_text: str | None = Field(description="The time as the article writes it.")
+    date: dt.date | None = Field(
+        description="time_text resolved to an ISO date against the publication date; "
+        "the first day for a range."
+    )
+    location: str | None
+    status: EventStatus
+    evidence: list[Span] = Field(min_length=1)
+
+
+class Stance(_Model):
+    holder: str = Field(description="Who holds the position.")
+    target: str = Field(description="Whom or what the position is about.")
+    position: Position
+    claim: str = Field(description="The position, paraphrased in a few words.")
+    attribution: str | None = Field(
+        description="Where the article says the position comes from, e.g. 'KCNA'."
+    )
+    evidence: list[Span] = Field(min_length=1)
+
+
+class ClaimStance(_Model):
+    claim: str
+    label: ClaimLabel = Field(description="FNC-1 label: the article's stance toward the claim.")
+    evidence: list[Span] = Field(description="Empty only when the label is 'unrelated'.")
+
+
+class Usage(_Model):
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    total_tokens: int = 0
+
+    def __add__(self, other: Usage) -> Usage:
+        return Usage(
+            prompt_tokens=self.prompt_tokens + other.prompt_tokens,
+            completion_tokens=self.completion_tokens + other.completion_tokens,
+            total_tokens=self.total_tokens + other.total_tokens,
+        )
+
+
+class Metadata(_Model):
+    schema_version: str = SCHEMA_VERSION
+    backend: Literal["embedded", "openai"]
+    model: str
+    mode: str = Field(description="instructor mode used for structured output.")
+    strategy: Literal["per_task", "combined"]
+    prompt_versions: dict[str, str] = Field(
+        description="Template name to version (a hash of the template's content)."
+    )
+    usage: Usage = Field(description="Token usage summed over every attempt of every call.")
+    calls: int = Field(description="Structured calls made (one per task, chunk and reduce step).")
+    attempts: int = Field(
+        description="Model requests made, re-asks and transport retries included."
+    )
+    chunks: int = Field(description="1 unless the article was longer than the model's context.")
+    latency_s: float
+    warnings: list[str]
+
+
+class ArticleInfo(_Model):
+    title: str | None
+    published: dt.date | None
+    text: str = Field(description="The article text that every span indexes.")
+    sentences: int
+
+
+class Analysis(_Model):
+    """Summary, events, stances and claim stances of one article, all grounded."""
+
+    article: ArticleInfo
+    summary: Summary
+    events: list[Event]
+    stances: list[Stance]
+    claims: list[ClaimStance]
+    metadata: Metadata

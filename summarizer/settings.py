@@ -1,0 +1,96 @@
+"""One settings object. Precedence: arguments, then environment variables, then defaults."""
+
+from __future__ import annotations
+
+import os
+from typing import Any, Literal
+
+from pydantic import AliasChoices, Field, SecretStr, ValidationError
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from summarizer.errors import ConfigError
+
+EMBEDDED_MODEL = "smollm2-135m-instruct"
+# Names a user may reasonably type for the embedded model.
+EMBEDDED_ALIASES = frozenset({EMBEDDED_MODEL, "embedded", "smollm2", "smollm2-135m"})
+
+Strategy = Literal["per_task", "combined"]
+ModeName = Literal["auto", "tools", "json_schema", "json", "md_json"]
+BackendName = Literal["embedded", "openai"]
+
+
+class Settings(BaseSettings):
+    """Everything that changes how an article is analysed.
+
+    Environment variables: ``SUMMARIZER_<FIELD>``; the endpoint also honours the
+    standard ``OPENAI_BASE_URL`` and ``OPENAI_API_KEY``.
+    """
+
+    model_config = SettingsConfigDict(
+        env_prefix="SUMMARIZER_", populate_by_name=True, frozen=True, extra="forbid"
+    )
+
+    model: str | None = Field(
+        default=None, description="Model name; unset means the embedded SmolLM2-135M."
+    )
+    base_url: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("base_url", "SUMMARIZER_BASE_URL", "OPENAI_BASE_URL"),
+        description="OpenAI-compatible endpoint, e.g. http://localhost:11434/v1.",
+    )
+    api_key: SecretStr | None = Field(
+        default=None,
+        validation_alias=AliasChoices("api_key", "SUMMARIZER_API_KEY", "OPENAI_API_KEY"),
+    )
+    strategy: Strategy = Field(
+        default="per_task", description="One call per task, or one combined call."
+    )
+    mode: ModeName = Field(
+        default="auto", description="instructor mode; auto picks the constrained one."
+    )
+    temperature: float = Field(default=0.0, ge=0.0, le=2.0)
+    max_output_tokens: int = Field(default=2048, ge=64, le=32768)
+    context_tokens: int = Field(
+        default=8192, ge=1024, description="Context window of the model, in tokens."
+    )
+    threads: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1)
+    timeout: float = Field(default=120.0, gt=0, description="Seconds per HTTP request.")
+    transport_retries: int = Field(default=3, ge=0, le=20)
+    reasks: int = Field(default=2, ge=0, le=10)
+    max_retry_wait: float = Field(
+        default=60.0, ge=0, description="Cap on one backoff wait, Retry-After included."
+    )
+    repeat_penalty: float = Field(default=1.1, ge=1.0, le=2.0)
+    seed: int = 0
+
+    @property
+    def backend(self) -> BackendName:
+        return "embedded" if self.base_url is None and self.is_embedded_model else "openai"
+
+    @property
+    def is_embedded_model(self) -> bool:
+        return self.model is None or self.model.lower() in EMBEDDED_ALIASES
+
+    @property
+    def model_name(self) -> str:
+        return EMBEDDED_MODEL if self.is_embedded_model else str(self.model)
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Build settings from keyword overrides (``None`` means "not given") and the environment."""
+    given = {k: v for k, v in overrides.items() if v is not None}
+    try:
+        settings = Settings(**given)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc']) or 'settings'}: {err['msg']}"
+            for err in exc.errors()
+        )
+        raise ConfigError(f"invalid settings: {problems}") from None
+    if settings.backend == "openai" and settings.base_url is None and settings.api_key is None:
+        raise ConfigError(
+            f"unknown model {settings.model!r}: the embedded model is {EMBEDDED_MODEL!r}; "
+            "for another model set a base URL (--base-url or OPENAI_BASE_URL) "
+            "or an API key for OpenAI (OPENAI_API_KEY)"
+        )
+    return settings

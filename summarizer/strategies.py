@@ -1,0 +1,109 @@
+"""Strategies: which structured calls one article needs, in which order.
+
+A strategy is a generator that yields :class:`CallRequest` objects and receives the
+validated drafts back. Keeping it free of I/O lets one plan be driven synchronously,
+asynchronously, or (later) written out as a batch file, without writing it twice.
+The calls for one chunk run back to back and share their prompt prefix, so a llama.cpp
+backend evaluates the article once and reuses its KV cache for the next task.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator, Sequence
+from dataclasses import dataclass, field
+
+from pydantic import BaseModel
+
+from summarizer.article import Article
+from summarizer.calls import CallRequest
+from summarizer.drafts import (
+    ClaimDraft,
+    ClaimsDraft,
+    CombinedDraft,
+    EventDraft,
+    EventsDraft,
+    ReduceDraft,
+    StanceDraft,
+    StancesDraft,
+    SummaryDraft,
+)
+from summarizer.prompts import Prompts, Task
+from summarizer.settings import Strategy
+
+
+@dataclass
+class ChunkDrafts:
+    summary: SummaryDraft
+    events: list[EventDraft] = field(default_factory=list)
+    stances: list[StanceDraft] = field(default_factory=list)
+    claims: list[ClaimDraft] = field(default_factory=list)
+
+
+@dataclass
+class Drafts:
+    chunks: list[ChunkDrafts]
+    reduced: ReduceDraft | None
+
+
+Plan = Generator[CallRequest, BaseModel, Drafts]
+
+PER_TASK: dict[Task, type[BaseModel]] = {
+    "summary": SummaryDraft,
+    "events": EventsDraft,
+    "stances": StancesDraft,
+    "claims": ClaimsDraft,
+}
+
+
+def plan(
+    article: Article,
+    claims: Sequence[str],
+    *,
+    strategy: Strategy,
+    prompts: Prompts,
+    chunks: list[list[int]],
+) -> Plan:
+    results: list[ChunkDrafts] = []
+    for numbers in chunks:
+        context = {"sentences": frozenset(numbers), "claims": len(claims)}
+
+        def request(task: Task, model: type[BaseModel]) -> CallRequest:
+            messages = prompts.messages(task, article, numbers, claims=list(claims))
+            return CallRequest(task=task, messages=messages, response_model=model, context=context)
+
+        if strategy == "combined":
+            combined = yield request("combined", CombinedDraft)
+            assert isinstance(combined, CombinedDraft)
+            results.append(
+                ChunkDrafts(combined.summary, combined.events, combined.stances, combined.claims)
+            )
+            continue
+        summary = yield request("summary", SummaryDraft)
+        events = yield request("events", EventsDraft)
+        stances = yield request("stances", StancesDraft)
+        assert isinstance(summary, SummaryDraft)
+        assert isinstance(events, EventsDraft) and isinstance(stances, StancesDraft)
+        chunk = ChunkDrafts(summary, events.events, stances.stances)
+        if claims:
+            labelled = yield request("claims", ClaimsDraft)
+            assert isinstance(labelled, ClaimsDraft)
+            chunk.claims = labelled.claims
+        results.append(chunk)
+
+    reduced = None
+    if len(results) > 1:
+        parts = [c.summary.summary for c in results]
+        messages = prompts.messages("reduce", article, [], parts=parts)
+        answer = yield CallRequest("reduce", messages, ReduceDraft, {})
+        assert isinstance(answer, ReduceDraft)
+        reduced = answer
+    return Drafts(results, reduced)
+
+
+def tasks_used(strategy: Strategy, has_claims: bool, chunked: bool) -> list[Task]:
+    tasks: list[Task] = ["combined"] if strategy == "combined" else ["summary", "events", "stances"]
+    if has_claims and strategy != "combined":
+        tasks.append("claims")
+    if chunked:
+        tasks.append("reduce")
+    return tasks
