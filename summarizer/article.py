@@ -54,7 +54,7 @@ class Article:
     def from_text(
         cls, text: str, *, title: str | None = None, published: date | str | None = None
     ) -> Article:
-        """Build an article; a leading ``date YYYY-MM-DD`` line supplies the date if none is given."""
+        """Build an article; a leading ``date YYYY-MM-DD`` supplies a missing publication date."""
         if published is None:
             header = _DATE_HEADER.match(text)
             if header:

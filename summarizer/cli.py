@@ -48,7 +48,7 @@ def _fail(message: str, code: int) -> None:
 
 
 def model_options(func: F) -> F:
-    """The settings every model-using subcommand takes; unset options fall back to the environment."""
+    """Settings for every subcommand that calls a model; unset means "from the environment"."""
     options = [
         click.option("--model", "-m", help="Model name. Default: the embedded SmolLM2-135M."),
         click.option("--base-url", help="OpenAI-compatible endpoint (env OPENAI_BASE_URL)."),

@@ -19,7 +19,7 @@ class Summarizer:
     Keyword arguments override environment variables (``SUMMARIZER_*``,
     ``OPENAI_BASE_URL``, ``OPENAI_API_KEY``), which override the defaults.
 
-    >>> client = Summarizer(base_url="http://localhost:11434/v1", model="llama3.2")  # doctest: +SKIP
+    >>> client = Summarizer(base_url="http://localhost:11434/v1", model="qwen2.5")  # doctest: +SKIP
     >>> result = client.analyze(text, published="2025-09-29")  # doctest: +SKIP
     """
 

@@ -67,9 +67,11 @@ def plan(
     for numbers in chunks:
         context = {"sentences": frozenset(numbers), "claims": len(claims)}
 
+        # Only ever called within the iteration that defines it, so the late binding of
+        # numbers and context is the binding wanted.
         def request(task: Task, model: type[BaseModel]) -> CallRequest:
-            messages = prompts.messages(task, article, numbers, claims=list(claims))
-            return CallRequest(task=task, messages=messages, response_model=model, context=context)
+            messages = prompts.messages(task, article, numbers, claims=list(claims))  # noqa: B023
+            return CallRequest(task, messages, model, context)  # noqa: B023
 
         if strategy == "combined":
             combined = yield request("combined", CombinedDraft)

