@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from typing import Any
+from typing import Any, Self
 
 from summarizer.article import Article
 from summarizer.backends import make_backend
@@ -38,6 +38,16 @@ class Summarizer:
         """Summary, events, stances (and claim stances, if claims are given) of one article."""
         return self._pipeline.run(_article(article, title, published), list(claims))
 
+    def close(self) -> None:
+        """Close HTTP connections; the client can't be used afterwards."""
+        self._pipeline.backend.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
 
 class AsyncSummarizer(Summarizer):
     """The same client for asyncio code."""
@@ -52,6 +62,15 @@ class AsyncSummarizer(Summarizer):
     ) -> Analysis:
         return await self._pipeline.arun(_article(article, title, published), list(claims))
 
+    async def aclose(self) -> None:
+        await self._pipeline.backend.aclose()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
+
 
 def analyze(
     article: str | Article,
@@ -62,7 +81,8 @@ def analyze(
     **settings: Any,
 ) -> Analysis:
     """Analyse one article. Settings (``model``, ``base_url``, ``strategy``, ...) as keywords."""
-    return Summarizer(**settings).analyze(article, title=title, published=published, claims=claims)
+    with Summarizer(**settings) as client:
+        return client.analyze(article, title=title, published=published, claims=claims)
 
 
 def _article(article: str | Article, title: str | None, published: date | str | None) -> Article:

@@ -9,9 +9,18 @@ sentence that does not exist fails validation and goes back to the model as a re
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from functools import cache
+from typing import Annotated, Any, TypeVar
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    create_model,
+    model_validator,
+)
 
 from summarizer.schema import ClaimLabel, EventStatus, Position
 
@@ -62,6 +71,9 @@ class _Draft(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+ClaimsOrCombined = TypeVar("ClaimsOrCombined", bound=BaseModel)
+
+
 class KeyPointDraft(_Draft):
     sentences: Citations
     point: str = text(200)
@@ -103,17 +115,18 @@ class StancesDraft(_Draft):
 
 
 class ClaimDraft(_Draft):
-    claim: int = Field(ge=1, description="Number of the claim, as listed.")
     label: ClaimLabel
     sentences: OptionalCitations
 
 
 class ClaimsDraft(_Draft):
-    claims: list[ClaimDraft] = Field(max_length=50)
+    """One label per claim, in the order the claims were listed (see :func:`claims_model`)."""
+
+    claims: list[ClaimDraft]
 
     @model_validator(mode="after")
-    def _every_claim_once(self, info: ValidationInfo) -> ClaimsDraft:
-        check_claim_coverage(self.claims, _context(info).get("claims", 0))
+    def _labels_have_evidence(self) -> ClaimsDraft:
+        check_claim_evidence(self.claims)
         return self
 
 
@@ -121,12 +134,37 @@ class CombinedDraft(_Draft):
     summary: SummaryDraft
     events: list[EventDraft] = Field(min_length=1, max_length=6)
     stances: list[StanceDraft] = Field(max_length=5)
-    claims: list[ClaimDraft] = Field(max_length=50)
+
+
+class CombinedClaimsDraft(CombinedDraft):
+    """The combined answer when the caller passed claims; without claims there is no
+    field for a small model to fill with invented ones."""
+
+    claims: list[ClaimDraft]
 
     @model_validator(mode="after")
-    def _every_claim_once(self, info: ValidationInfo) -> CombinedDraft:
-        check_claim_coverage(self.claims, _context(info).get("claims", 0))
+    def _labels_have_evidence(self) -> CombinedClaimsDraft:
+        check_claim_evidence(self.claims)
         return self
+
+
+@cache
+def claims_model(base: type[ClaimsOrCombined], count: int) -> type[ClaimsOrCombined]:
+    """``base`` with room for exactly ``count`` labels, so the grammar enforces the count."""
+    sized: type[ClaimsOrCombined] = create_model(
+        base.__name__,
+        __base__=base,
+        claims=(list[ClaimDraft], Field(min_length=count, max_length=count)),
+    )
+    return sized
+
+
+def check_claim_evidence(claims: list[ClaimDraft]) -> None:
+    for number, c in enumerate(claims, 1):
+        if c.label != "unrelated" and not c.sentences:
+            raise ValueError(
+                f"claim {number} is labelled {c.label!r}: cite the sentences that show it"
+            )
 
 
 class ReduceDraft(_Draft):
@@ -134,15 +172,3 @@ class ReduceDraft(_Draft):
 
     headline: str = text(120)
     summary: str = text(500)
-
-
-def check_claim_coverage(claims: list[ClaimDraft], expected: int) -> None:
-    numbers = [c.claim for c in claims]
-    wanted = list(range(1, expected + 1))
-    if sorted(numbers) != wanted:
-        raise ValueError(f"give exactly one label for each claim number {wanted}; got {numbers}")
-    for c in claims:
-        if c.label != "unrelated" and not c.sentences:
-            raise ValueError(
-                f"claim {c.claim} is labelled {c.label!r}: cite the sentences that show it"
-            )

@@ -4,7 +4,7 @@ near-duplicate items merge, and content the article does not support is reported
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from typing import TypeVar
 
 from rapidfuzz import fuzz
@@ -95,9 +95,9 @@ def stance(article: Article, draft: StanceDraft) -> Stance:
     )
 
 
-def claim_stance(article: Article, claims: Sequence[str], draft: ClaimDraft) -> ClaimStance:
+def claim_stance(article: Article, claim: str, draft: ClaimDraft) -> ClaimStance:
     evidence = [] if draft.label == "unrelated" else spans(article, draft.sentences)
-    return ClaimStance(claim=claims[draft.claim - 1], label=draft.label, evidence=evidence)
+    return ClaimStance(claim=claim, label=draft.label, evidence=evidence)
 
 
 def merge_duplicates(items: Iterable[Item], key: Callable[[Item], str]) -> list[Item]:

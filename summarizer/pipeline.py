@@ -13,12 +13,14 @@ from summarizer.backends import Backend
 from summarizer.calls import CallLog, StructuredCaller
 from summarizer.chunking import plan_chunks
 from summarizer.drafts import ClaimDraft
+from summarizer.errors import ConfigError
 from summarizer.prompts import Prompts, load_prompts
 from summarizer.schema import Analysis, ArticleInfo, ClaimStance, Metadata, Summary
 from summarizer.settings import Settings
 from summarizer.strategies import Drafts, Plan, plan, tasks_used
 
 MAX_KEY_POINTS = 8
+MIN_ARTICLE_TOKENS = 128
 # When chunks disagree about a claim, the most decisive label wins.
 _LABEL_RANK = {"disagree": 3, "agree": 2, "discuss": 1, "unrelated": 0}
 
@@ -73,6 +75,12 @@ class Pipeline:
             for task in tasks
         )
         budget = self.backend.context_tokens - self.settings.max_output_tokens - overhead
+        if budget < MIN_ARTICLE_TOKENS:
+            raise ConfigError(
+                f"context_tokens={self.backend.context_tokens} leaves no room for the article "
+                f"after max_output_tokens={self.settings.max_output_tokens} and the "
+                f"{overhead}-token prompt; raise context_tokens or lower max_output_tokens"
+            )
         return plan_chunks(article, budget_tokens=budget, count_tokens=self.backend.count_tokens)
 
     def _assemble(
@@ -149,9 +157,9 @@ def _merge_claims(
 ) -> list[ClaimStance]:
     best: dict[int, ClaimStance] = {}
     for drafts in per_chunk:
-        for draft in drafts:
-            found = grounding.claim_stance(article, claims, draft)
-            held = best.get(draft.claim)
+        for index, (claim, draft) in enumerate(zip(claims, drafts, strict=True)):
+            found = grounding.claim_stance(article, claim, draft)
+            held = best.get(index)
             if held is None or _LABEL_RANK[found.label] > _LABEL_RANK[held.label]:
-                best[draft.claim] = found
-    return [best[n] for n in sorted(best)]
+                best[index] = found
+    return [best[i] for i in sorted(best)]

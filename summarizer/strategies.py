@@ -19,6 +19,7 @@ from summarizer.calls import CallRequest
 from summarizer.drafts import (
     ClaimDraft,
     ClaimsDraft,
+    CombinedClaimsDraft,
     CombinedDraft,
     EventDraft,
     EventsDraft,
@@ -26,6 +27,7 @@ from summarizer.drafts import (
     StanceDraft,
     StancesDraft,
     SummaryDraft,
+    claims_model,
 )
 from summarizer.prompts import Prompts, Task
 from summarizer.settings import Strategy
@@ -65,7 +67,7 @@ def plan(
 ) -> Plan:
     results: list[ChunkDrafts] = []
     for numbers in chunks:
-        context = {"sentences": frozenset(numbers), "claims": len(claims)}
+        context = {"sentences": frozenset(numbers)}
 
         # Only ever called within the iteration that defines it, so the late binding of
         # numbers and context is the binding wanted.
@@ -74,10 +76,14 @@ def plan(
             return CallRequest(task, messages, model, context)  # noqa: B023
 
         if strategy == "combined":
-            combined = yield request("combined", CombinedDraft)
+            combined = yield request(
+                "combined",
+                claims_model(CombinedClaimsDraft, len(claims)) if claims else CombinedDraft,
+            )
             assert isinstance(combined, CombinedDraft)
+            labelled = combined.claims if isinstance(combined, CombinedClaimsDraft) else []
             results.append(
-                ChunkDrafts(combined.summary, combined.events, combined.stances, combined.claims)
+                ChunkDrafts(combined.summary, combined.events, combined.stances, labelled)
             )
             continue
         summary = yield request("summary", SummaryDraft)
@@ -87,9 +93,9 @@ def plan(
         assert isinstance(events, EventsDraft) and isinstance(stances, StancesDraft)
         chunk = ChunkDrafts(summary, events.events, stances.stances)
         if claims:
-            labelled = yield request("claims", ClaimsDraft)
-            assert isinstance(labelled, ClaimsDraft)
-            chunk.claims = labelled.claims
+            answer = yield request("claims", claims_model(ClaimsDraft, len(claims)))
+            assert isinstance(answer, ClaimsDraft)
+            chunk.claims = answer.claims
         results.append(chunk)
 
     reduced = None

@@ -91,6 +91,12 @@ class EmbeddedBackend:
     async def acomplete(self, request: dict[str, Any]) -> ChatCompletion:
         return await asyncio.to_thread(self.complete, request)
 
+    def close(self) -> None:
+        """Nothing to release: the model stays loaded for the rest of the process."""
+
+    async def aclose(self) -> None:
+        """Nothing to release."""
+
     def count_tokens(self, text: str) -> int:
         return len(self._llama.tokenize(text.encode("utf-8"), add_bos=False, special=False))
 

@@ -35,10 +35,13 @@ class HTTPBackend:
             "max_retries": 0,
         }
         self.base_url = settings.base_url or "https://api.openai.com/v1"
-        self._client = openai.OpenAI(**common)
-        self._aclient = openai.AsyncOpenAI(**common)
+        self._common = common
+        self._client: openai.OpenAI | None = None
+        self._aclient: openai.AsyncOpenAI | None = None
 
     def complete(self, request: dict[str, Any]) -> ChatCompletion:
+        if self._client is None:
+            self._client = openai.OpenAI(**self._common)
         try:
             completion: ChatCompletion = self._client.chat.completions.create(
                 model=self.model, **request
@@ -48,6 +51,8 @@ class HTTPBackend:
             raise map_openai_error(exc, self.model, self.base_url) from exc
 
     async def acomplete(self, request: dict[str, Any]) -> ChatCompletion:
+        if self._aclient is None:
+            self._aclient = openai.AsyncOpenAI(**self._common)
         try:
             completion: ChatCompletion = await self._aclient.chat.completions.create(
                 model=self.model, **request
@@ -55,6 +60,17 @@ class HTTPBackend:
             return completion
         except openai.OpenAIError as exc:
             raise map_openai_error(exc, self.model, self.base_url) from exc
+
+    def close(self) -> None:
+        if self._client is not None:
+            self._client.close()
+            self._client = None
+
+    async def aclose(self) -> None:
+        self.close()
+        if self._aclient is not None:
+            await self._aclient.close()
+            self._aclient = None
 
     def count_tokens(self, text: str) -> int:
         # The endpoint's tokenizer is unknown; three characters a token errs on the safe side.

@@ -1,0 +1,230 @@
+"""A scripted OpenAI-compatible server on loopback, for fault tests.
+
+Each request to ``/v1/chat/completions`` takes the next step of the script; when the
+script is empty, a valid canned answer for the requested tool is sent. Every request
+body is kept in ``requests`` so tests can see what the client really sent (re-asks
+included).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import re
+import socket
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+CANNED: dict[str, dict[str, Any]] = {
+    "SummaryDraft": {
+        "key_points": [{"sentences": [1], "point": "Choe Son-hui met Wang Yi in Beijing."}],
+        "headline": "North Korea's foreign minister meets Wang Yi in Beijing",
+        "summary": "North Korean Foreign Minister Choe Son-hui met Wang Yi in Beijing.",
+    },
+    "EventsDraft": {
+        "events": [
+            {
+                "sentences": [1],
+                "actors": ["Choe Son-hui"],
+                "action": "met",
+                "targets": ["Wang Yi"],
+                "time": "Sunday (Sept 28)",
+                "location": "Beijing",
+                "status": "happened",
+            }
+        ]
+    },
+    "StancesDraft": {
+        "stances": [
+            {
+                "sentences": [2],
+                "holder": "Wang Yi",
+                "target": "North Korea",
+                "position": "support",
+                "claim": "China will strengthen co-operation with North Korea",
+                "attribution": "Chinese foreign ministry statement",
+            }
+        ]
+    },
+    "ClaimsDraft": {"claims": [{"label": "agree", "sentences": [1]}]},
+    "ReduceDraft": {
+        "headline": "North Korea and China draw closer",
+        "summary": "Choe Son-hui met Wang Yi in Beijing.",
+    },
+}
+_FIRST_SENTENCE = re.compile(r"^\[(\d+)\] ", re.MULTILINE)
+
+
+def canned(tool: str, body: dict[str, Any]) -> dict[str, Any]:
+    """The canned answer, citing sentences that exist in the chunk the request shows."""
+    text = json.dumps(CANNED.get(tool, {}))
+    found = _FIRST_SENTENCE.search(str(body["messages"][-1]["content"]))
+    if found:
+        first = int(found.group(1))
+        text = text.replace('"sentences": [2]', f'"sentences": [{first + 1}]')
+        text = text.replace('"sentences": [1]', f'"sentences": [{first}]')
+    result: dict[str, Any] = json.loads(text)
+    return result
+
+
+@dataclass
+class Step:
+    """One scripted reply. ``kind``: answer | raw | status | hang | length | empty | reset."""
+
+    kind: str
+    payload: Any = None
+    status: int = 200
+    headers: dict[str, str] = field(default_factory=dict)
+    seconds: float = 0.0
+
+
+def answer(payload: dict[str, Any]) -> Step:
+    return Step("answer", payload)
+
+
+def raw(arguments: str) -> Step:
+    return Step("raw", arguments)
+
+
+def status(code: int, headers: dict[str, str] | None = None) -> Step:
+    return Step("status", status=code, headers=headers or {})
+
+
+def hang(seconds: float) -> Step:
+    return Step("hang", seconds=seconds)
+
+
+def truncated(arguments: str = '{"events": [{"sentences": [1], "act') -> Step:
+    return Step("length", arguments)
+
+
+def empty_choices() -> Step:
+    return Step("empty")
+
+
+def reset() -> Step:
+    return Step("reset")
+
+
+class ScriptedServer:
+    def __init__(self) -> None:
+        self.script: deque[Step] = deque()
+        self.requests: list[dict[str, Any]] = []
+        self.times: list[float] = []
+        self._lock = threading.Lock()
+        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self._httpd.daemon_threads = True
+        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
+
+    @property
+    def base_url(self) -> str:
+        host, port = self._httpd.server_address[:2]
+        return f"http://{host!s}:{port}/v1"
+
+    def start(self) -> ScriptedServer:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._httpd.shutdown()
+        self._httpd.server_close()
+
+    def push(self, *steps: Step) -> None:
+        with self._lock:
+            self.script.extend(steps)
+
+    def reset_state(self) -> None:
+        with self._lock:
+            self.script.clear()
+            self.requests.clear()
+            self.times.clear()
+
+    def _next(self, body: dict[str, Any]) -> Step:
+        with self._lock:
+            self.requests.append(body)
+            self.times.append(time.monotonic())
+            return self.script.popleft() if self.script else Step("answer", None)
+
+    def _handler(self) -> type[BaseHTTPRequestHandler]:
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+            def do_GET(self) -> None:
+                self._json(200, {"object": "list", "data": [{"id": "scripted", "object": "model"}]})
+
+            def do_POST(self) -> None:
+                length = int(self.headers.get("content-length", 0))
+                body = json.loads(self.rfile.read(length) or b"{}")
+                step = server._next(body)
+                tool = _tool_name(body)
+                if step.kind == "status":
+                    error = {"error": {"message": f"scripted {step.status}", "type": "scripted"}}
+                    self._json(step.status, error, step.headers)
+                elif step.kind == "hang":
+                    time.sleep(step.seconds)
+                    self._close()
+                elif step.kind == "reset":
+                    self._close()
+                elif step.kind == "empty":
+                    self._json(200, _completion(tool, None, "stop", empty=True))
+                elif step.kind == "length":
+                    self._json(200, _completion(tool, step.payload, "length"))
+                elif step.kind == "raw":
+                    self._json(200, _completion(tool, step.payload, "tool_calls"))
+                else:
+                    payload = step.payload if step.payload is not None else canned(tool, body)
+                    self._json(200, _completion(tool, json.dumps(payload), "tool_calls"))
+
+            def _json(self, code: int, data: Any, headers: dict[str, str] | None = None) -> None:
+                encoded = json.dumps(data).encode()
+                self.send_response(code)
+                self.send_header("content-type", "application/json")
+                self.send_header("content-length", str(len(encoded)))
+                for key, value in (headers or {}).items():
+                    self.send_header(key, value)
+                self.end_headers()
+                self.wfile.write(encoded)
+
+            def _close(self) -> None:
+                # Drop the connection with no answer, as a crashed proxy would.
+                self.close_connection = True
+                with contextlib.suppress(OSError):
+                    self.connection.shutdown(socket.SHUT_RDWR)
+
+        return Handler
+
+
+def _tool_name(body: dict[str, Any]) -> str:
+    choice = body.get("tool_choice")
+    if isinstance(choice, dict):
+        return str(choice.get("function", {}).get("name", ""))
+    tools = body.get("tools") or []
+    return str(tools[0]["function"]["name"]) if tools else ""
+
+
+def _completion(
+    tool: str, arguments: str | None, finish: str, empty: bool = False
+) -> dict[str, Any]:
+    message: dict[str, Any] = {"role": "assistant", "content": None}
+    if arguments is not None:
+        message["tool_calls"] = [
+            {"id": "call_1", "type": "function", "function": {"name": tool, "arguments": arguments}}
+        ]
+    choices = [] if empty else [{"index": 0, "message": message, "finish_reason": finish}]
+    return {
+        "id": "chatcmpl-scripted",
+        "object": "chat.completion",
+        "created": int(time.time()),
+        "model": "scripted",
+        "choices": choices,
+        "usage": {"prompt_tokens": 100, "completion_tokens": 20, "total_tokens": 120},
+    }

@@ -1,0 +1,128 @@
+"""The real embedded model, end to end (slow: tens of seconds per analysis)."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Literal
+
+import pytest
+from instructor import openai_schema
+from llama_cpp import llama_grammar
+from pydantic import BaseModel, Field
+
+from summarizer import Analysis, ConfigError, Summarizer
+from summarizer.backends.embedded import EmbeddedBackend
+from summarizer.calls import CallLog, CallRequest, StructuredCaller
+from summarizer.drafts import (
+    ClaimsDraft,
+    CombinedClaimsDraft,
+    CombinedDraft,
+    EventsDraft,
+    ReduceDraft,
+    StancesDraft,
+    SummaryDraft,
+)
+from summarizer.settings import load_settings
+
+pytestmark = pytest.mark.slow
+
+
+def assert_grounded(result: Analysis, text: str) -> None:
+    assert Analysis.model_validate_json(result.model_dump_json()) == result
+    spans = [
+        *(s for k in result.summary.key_points for s in k.evidence),
+        *(s for e in result.events for s in e.evidence),
+        *(s for st in result.stances for s in st.evidence),
+        *(s for c in result.claims for s in c.evidence),
+    ]
+    assert spans, "no evidence at all"
+    for span in spans:
+        assert text[span.start : span.end] == span.text
+
+
+@pytest.mark.parametrize("strategy", ["per_task", "combined"])
+def test_reference_article_end_to_end(seed_text: str, strategy: str) -> None:
+    with Summarizer(strategy=strategy) as client:
+        result = client.analyze(seed_text)
+    assert_grounded(result, seed_text)
+    meta = result.metadata
+    assert (meta.backend, meta.model, meta.strategy) == (
+        "embedded",
+        "smollm2-135m-instruct",
+        strategy,
+    )
+    assert meta.usage.prompt_tokens > 500 and meta.usage.completion_tokens > 0
+    assert meta.calls == (3 if strategy == "per_task" else 1) and meta.attempts >= meta.calls
+    assert result.summary.headline and result.events
+
+
+def test_claims_with_the_embedded_model(seed_text: str) -> None:
+    with Summarizer() as client:
+        result = client.analyze(
+            seed_text, claims=["Choe Son-hui visited Beijing", "Oil prices fell"]
+        )
+    assert [c.claim for c in result.claims] == ["Choe Son-hui visited Beijing", "Oil prices fell"]
+    assert_grounded(result, seed_text)
+
+
+def test_long_article_is_chunked_not_truncated(seed_text: str) -> None:
+    long_text = seed_text + "\n\n" + seed_text.replace(" date 2025-09-29 ", "")
+    with Summarizer(context_tokens=2048, max_output_tokens=768, strategy="combined") as client:
+        result = client.analyze(long_text)
+    assert result.metadata.chunks == 2 and "reduce" in result.metadata.prompt_versions
+    assert_grounded(result, long_text)
+
+
+def test_too_small_a_context_is_a_config_error(seed_text: str) -> None:
+    with (
+        pytest.raises(ConfigError, match="leaves no room"),
+        Summarizer(context_tokens=1024, max_output_tokens=1000) as client,
+    ):
+        client.analyze(seed_text)
+
+
+class Odd(BaseModel):
+    """Something the model would never write unprompted."""
+
+    code: Literal["zebra-42"]
+    tag: str = Field(pattern=r"^[A-Z]{3}-[0-9]{2}$")
+    items: list[int] = Field(min_length=2, max_length=2)
+
+
+ODD_MESSAGES = [{"role": "user", "content": "Say hello in French."}]
+
+
+def test_tool_mode_really_constrains_the_embedded_model() -> None:
+    settings = load_settings(reasks=0, max_output_tokens=128)
+    caller = StructuredCaller(EmbeddedBackend(settings), settings)
+    log = CallLog()
+    result = caller.call(CallRequest("odd", ODD_MESSAGES, Odd, {}), log)
+    assert isinstance(result, Odd) and result.code == "zebra-42"
+    assert re.fullmatch(r"[A-Z]{3}-[0-9]{2}", result.tag) and len(result.items) == 2
+    assert log.attempts == 1  # right the first time: the grammar, not a re-ask, did it
+
+
+@pytest.mark.parametrize(
+    "model",
+    [
+        SummaryDraft,
+        EventsDraft,
+        StancesDraft,
+        ClaimsDraft,
+        CombinedDraft,
+        CombinedClaimsDraft,
+        ReduceDraft,
+    ],
+)
+def test_every_draft_schema_compiles_to_a_grammar(model: type[BaseModel]) -> None:
+    # llama-cpp-python silently falls back to generic JSON when a schema won't compile.
+    schema = openai_schema(model).openai_schema["parameters"]
+    converter = llama_grammar.SchemaConverter(
+        prop_order={}, allow_fetch=False, dotall=False, raw_pattern=False
+    )
+    converter.visit(converter.resolve_refs(schema, ""), "")
+    grammar = converter.format_grammar()
+    assert "root ::=" in grammar
+    llama_grammar.LlamaGrammar.from_string(grammar, verbose=False)
+    assert json.dumps(schema)  # and it is what instructor sends
