@@ -74,14 +74,43 @@ class Article:
         s = self.sentence(number)
         return Span(text=self.text[s.start : s.end], start=s.start, end=s.end, sentence=number)
 
-    def numbered(self, numbers: Iterable[int] | None = None) -> str:
-        """The sentences as ``[n] text`` lines: what the model reads and cites."""
+    def passage(self, numbers: Iterable[int] | None = None) -> Passage:
+        """The sentences the model is shown at once: all of them, or one chunk."""
         chosen = range(1, len(self.sentences) + 1) if numbers is None else numbers
-        return "\n".join(f"[{n}] {' '.join(self.sentence_text(n).split())}" for n in chosen)
+        return Passage(self, tuple(chosen))
 
     @cached_property
     def lowered(self) -> str:
         return self.text.lower()
+
+
+@dataclass(frozen=True)
+class Passage:
+    """Sentences of an article, numbered from 1 for the model whatever their place.
+
+    A small model cites low numbers whatever it is shown, so each chunk of a long
+    article starts again at [1]; :meth:`span` maps a citation back to the article.
+    """
+
+    article: Article
+    numbers: tuple[int, ...]  # article sentence numbers, shown as 1..len
+
+    def __len__(self) -> int:
+        return len(self.numbers)
+
+    @property
+    def citable(self) -> frozenset[int]:
+        return frozenset(range(1, len(self.numbers) + 1))
+
+    def span(self, cited: int) -> Span:
+        return self.article.span(self.numbers[cited - 1])
+
+    def numbered(self) -> str:
+        """The sentences as ``[n] text`` lines: what the model reads and cites."""
+        return "\n".join(
+            f"[{i}] {' '.join(self.article.sentence_text(n).split())}"
+            for i, n in enumerate(self.numbers, 1)
+        )
 
 
 def parse_published(value: date | str | None) -> date | None:

@@ -39,6 +39,10 @@ from summarizer.settings import Settings
 
 T = TypeVar("T", bound=BaseModel)
 
+# About 400 tokens: what a re-ask may add to the prompt.
+MAX_FEEDBACK_CHARS = 1200
+REASK_TOKENS = 400
+
 
 @dataclass
 class CallLog:
@@ -86,6 +90,7 @@ class StructuredCaller:
     def call(self, request: CallRequest, log: CallLog) -> BaseModel:
         def create(**kwargs: Any) -> ChatCompletion:
             kwargs.update(self._sampling)
+            kwargs["messages"] = compact_reask(kwargs["messages"], len(request.messages))
             for attempt in Retrying(**self._transport_policy()):
                 with attempt:
                     log.attempts += 1
@@ -108,6 +113,7 @@ class StructuredCaller:
     async def acall(self, request: CallRequest, log: CallLog) -> BaseModel:
         async def create(**kwargs: Any) -> ChatCompletion:
             kwargs.update(self._sampling)
+            kwargs["messages"] = compact_reask(kwargs["messages"], len(request.messages))
             async for attempt in AsyncRetrying(**self._transport_policy()):
                 with attempt:
                     log.attempts += 1
@@ -144,6 +150,24 @@ class StructuredCaller:
             "retry": retry_if_exception_type(TransientEndpointError),
             "reraise": True,
         }
+
+
+def compact_reask(messages: list[dict[str, Any]], asked: int) -> list[dict[str, Any]]:
+    """Turn instructor's re-ask into the original prompt plus the latest errors.
+
+    instructor appends each failed answer and its validation errors to the conversation.
+    Sending only the errors, at the end of the original user message, keeps the re-ask
+    small and bounded (the chunk planner reserves REASK_TOKENS for it) and keeps the
+    article prefix unchanged, so a llama.cpp backend reuses its KV cache.
+    """
+    if len(messages) <= asked:
+        return messages
+    feedback = str(messages[-1].get("content") or "").strip()
+    if len(feedback) > MAX_FEEDBACK_CHARS:
+        feedback = feedback[:MAX_FEEDBACK_CHARS] + " …"
+    *head, user = messages[:asked]
+    content = f"{user['content']}\nYOUR LAST ANSWER WAS INVALID. Fix these errors:\n{feedback}\n"
+    return [*head, {**user, "content": content}]
 
 
 def _non_empty(completion: ChatCompletion) -> ChatCompletion:

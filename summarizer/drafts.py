@@ -10,7 +10,7 @@ sentence that does not exist fails validation and goes back to the model as a re
 from __future__ import annotations
 
 from functools import cache
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, TypeVar, get_args, get_origin
 
 from pydantic import (
     AfterValidator,
@@ -18,6 +18,7 @@ from pydantic import (
     ConfigDict,
     Field,
     ValidationInfo,
+    WithJsonSchema,
     create_model,
     model_validator,
 )
@@ -172,3 +173,38 @@ class ReduceDraft(_Draft):
 
     headline: str = text(120)
     summary: str = text(500)
+
+
+Draft = TypeVar("Draft", bound=BaseModel)
+
+
+@cache
+def for_passage(model: type[Draft], size: int) -> type[Draft]:
+    """``model`` with every citation limited to the numbers 1..``size``.
+
+    The limit is an enum in the JSON schema, which llama.cpp compiles into its grammar:
+    a constrained backend cannot cite a sentence that is not there, and others get the
+    enum as a strong hint (the validator still checks, and re-asks).
+    """
+    overrides: dict[str, Any] = {}
+    for name, field in model.model_fields.items():
+        if name == "sentences":
+            # Validation stays int (the validator's message names the valid range);
+            # only the schema, and so the grammar, lists the numbers.
+            numbers = list(range(1, size + 1))
+            cited = Annotated[int, WithJsonSchema({"type": "integer", "enum": numbers})]
+            overrides[name] = (list[cited], field)
+        elif (inner := _draft_type(field.annotation)) is not None:
+            constrained = for_passage(inner, size)
+            is_list = get_origin(field.annotation) is list
+            overrides[name] = (list[constrained] if is_list else constrained, field)  # type: ignore[valid-type]
+    if not overrides:
+        return model
+    sized: type[Draft] = create_model(model.__name__, __base__=model, **overrides)
+    return sized
+
+
+def _draft_type(annotation: Any) -> type[BaseModel] | None:
+    args = get_args(annotation) if get_origin(annotation) is list else (annotation,)
+    inner = args[0] if args else None
+    return inner if isinstance(inner, type) and issubclass(inner, _Draft) else None

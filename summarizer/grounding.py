@@ -9,7 +9,7 @@ from typing import TypeVar
 
 from rapidfuzz import fuzz
 
-from summarizer.article import Article
+from summarizer.article import Article, Passage
 from summarizer.dates import resolve_date
 from summarizer.drafts import ClaimDraft, EventDraft, KeyPointDraft, StanceDraft
 from summarizer.schema import ClaimStance, Event, KeyPoint, Span, Stance
@@ -62,41 +62,41 @@ _FUNCTION_WORDS = frozenset(
 Item = TypeVar("Item", Event, Stance, KeyPoint)
 
 
-def spans(article: Article, numbers: Iterable[int]) -> list[Span]:
-    return [article.span(n) for n in sorted(set(numbers))]
+def spans(passage: Passage, cited: Iterable[int]) -> list[Span]:
+    return [passage.span(n) for n in sorted(set(cited))]
 
 
-def key_point(article: Article, draft: KeyPointDraft) -> KeyPoint:
-    return KeyPoint(text=_clean(draft.point), evidence=spans(article, draft.sentences))
+def key_point(passage: Passage, draft: KeyPointDraft) -> KeyPoint:
+    return KeyPoint(text=_clean(draft.point), evidence=spans(passage, draft.sentences))
 
 
-def event(article: Article, draft: EventDraft) -> Event:
+def event(passage: Passage, draft: EventDraft) -> Event:
     time_text = _clean_optional(draft.time)
     return Event(
         actors=_names(draft.actors),
         action=_clean(draft.action),
         targets=_names(draft.targets),
         time_text=time_text,
-        date=resolve_date(time_text, article.published),
+        date=resolve_date(time_text, passage.article.published),
         location=_clean_optional(draft.location),
         status=draft.status,
-        evidence=spans(article, draft.sentences),
+        evidence=spans(passage, draft.sentences),
     )
 
 
-def stance(article: Article, draft: StanceDraft) -> Stance:
+def stance(passage: Passage, draft: StanceDraft) -> Stance:
     return Stance(
         holder=_clean(draft.holder),
         target=_clean(draft.target),
         position=draft.position,
         claim=_clean(draft.claim),
         attribution=_clean_optional(draft.attribution),
-        evidence=spans(article, draft.sentences),
+        evidence=spans(passage, draft.sentences),
     )
 
 
-def claim_stance(article: Article, claim: str, draft: ClaimDraft) -> ClaimStance:
-    evidence = [] if draft.label == "unrelated" else spans(article, draft.sentences)
+def claim_stance(passage: Passage, claim: str, draft: ClaimDraft) -> ClaimStance:
+    evidence = [] if draft.label == "unrelated" else spans(passage, draft.sentences)
     return ClaimStance(claim=claim, label=draft.label, evidence=evidence)
 
 

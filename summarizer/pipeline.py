@@ -10,14 +10,13 @@ from pydantic import BaseModel
 from summarizer import grounding
 from summarizer.article import Article
 from summarizer.backends import Backend
-from summarizer.calls import CallLog, StructuredCaller
+from summarizer.calls import REASK_TOKENS, CallLog, StructuredCaller
 from summarizer.chunking import plan_chunks
-from summarizer.drafts import ClaimDraft
 from summarizer.errors import ConfigError
 from summarizer.prompts import Prompts, load_prompts
 from summarizer.schema import Analysis, ArticleInfo, ClaimStance, Metadata, Summary
 from summarizer.settings import Settings
-from summarizer.strategies import Drafts, Plan, plan, tasks_used
+from summarizer.strategies import ChunkDrafts, Drafts, Plan, plan, tasks_used
 
 MAX_KEY_POINTS = 8
 MIN_ARTICLE_TOKENS = 128
@@ -70,16 +69,19 @@ class Pipeline:
         overhead = max(
             sum(
                 self.backend.count_tokens(m["content"]) + 8
-                for m in self.prompts.messages(task, article, [], claims=list(claims))
+                for m in self.prompts.messages(task, article.passage([]), claims=list(claims))
             )
             for task in tasks
         )
-        budget = self.backend.context_tokens - self.settings.max_output_tokens - overhead
+        # A re-ask adds the validation errors to the prompt.
+        reask = REASK_TOKENS if self.settings.reasks else 0
+        budget = self.backend.context_tokens - self.settings.max_output_tokens - overhead - reask
         if budget < MIN_ARTICLE_TOKENS:
             raise ConfigError(
                 f"context_tokens={self.backend.context_tokens} leaves no room for the article "
-                f"after max_output_tokens={self.settings.max_output_tokens} and the "
-                f"{overhead}-token prompt; raise context_tokens or lower max_output_tokens"
+                f"after max_output_tokens={self.settings.max_output_tokens}, room for a re-ask "
+                f"and the {overhead}-token prompt; raise context_tokens or lower "
+                "max_output_tokens"
             )
         return plan_chunks(article, budget_tokens=budget, count_tokens=self.backend.count_tokens)
 
@@ -99,19 +101,20 @@ class Pipeline:
             else (first.headline, first.summary)
         )
         key_points = grounding.merge_duplicates(
-            (grounding.key_point(article, k) for c in chunks for k in c.summary.key_points),
+            (grounding.key_point(c.passage, k) for c in chunks for k in c.summary.key_points),
             grounding.key_point_key,
         )[:MAX_KEY_POINTS]
         summary = Summary(
             headline=" ".join(headline.split()), text=" ".join(text.split()), key_points=key_points
         )
         events = grounding.merge_duplicates(
-            (grounding.event(article, e) for c in chunks for e in c.events), grounding.event_key
+            (grounding.event(c.passage, e) for c in chunks for e in c.events), grounding.event_key
         )
         stances = grounding.merge_duplicates(
-            (grounding.stance(article, s) for c in chunks for s in c.stances), grounding.stance_key
+            (grounding.stance(c.passage, s) for c in chunks for s in c.stances),
+            grounding.stance_key,
         )
-        claim_stances = _merge_claims(article, claims, [c.claims for c in chunks])
+        claim_stances = _merge_claims(claims, chunks)
 
         warnings = []
         for where, content in (
@@ -152,13 +155,11 @@ class Pipeline:
         )
 
 
-def _merge_claims(
-    article: Article, claims: Sequence[str], per_chunk: list[list[ClaimDraft]]
-) -> list[ClaimStance]:
+def _merge_claims(claims: Sequence[str], chunks: list[ChunkDrafts]) -> list[ClaimStance]:
     best: dict[int, ClaimStance] = {}
-    for drafts in per_chunk:
-        for index, (claim, draft) in enumerate(zip(claims, drafts, strict=True)):
-            found = grounding.claim_stance(article, claim, draft)
+    for chunk in chunks:
+        for index, (claim, draft) in enumerate(zip(claims, chunk.claims, strict=True)):
+            found = grounding.claim_stance(chunk.passage, claim, draft)
             held = best.get(index)
             if held is None or _LABEL_RANK[found.label] > _LABEL_RANK[held.label]:
                 best[index] = found

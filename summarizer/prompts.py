@@ -11,7 +11,6 @@ prefix and a llama.cpp backend reuses its KV cache between them:
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -19,7 +18,7 @@ from typing import Any, Literal
 
 import jinja2
 
-from summarizer.article import Article
+from summarizer.article import Passage
 from summarizer.resources import data_dir
 
 Task = Literal["summary", "events", "stances", "claims", "combined", "reduce"]
@@ -35,13 +34,8 @@ class Prompts:
     env: jinja2.Environment
     versions: dict[str, str]
 
-    def messages(
-        self,
-        task: Task,
-        article: Article,
-        sentence_numbers: Sequence[int] | None = None,
-        **variables: Any,
-    ) -> list[Message]:
+    def messages(self, task: Task, passage: Passage, **variables: Any) -> list[Message]:
+        article = passage.article
         system = self._render("system", {})
         task_text = self._render(task, {"title": article.title, **variables})
         if task == "reduce":
@@ -52,7 +46,7 @@ class Prompts:
                 {
                     "title": article.title,
                     "published": article.published.isoformat() if article.published else None,
-                    "numbered": article.numbered(sentence_numbers),
+                    "numbered": passage.numbered(),
                 },
             )
             user = f"{block}\n{task_text}"

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from pydantic import BaseModel
 
-from summarizer.article import Article
+from summarizer.article import Article, Passage
 from summarizer.calls import CallRequest
 from summarizer.drafts import (
     ClaimDraft,
@@ -28,6 +28,7 @@ from summarizer.drafts import (
     StancesDraft,
     SummaryDraft,
     claims_model,
+    for_passage,
 )
 from summarizer.prompts import Prompts, Task
 from summarizer.settings import Strategy
@@ -35,6 +36,7 @@ from summarizer.settings import Strategy
 
 @dataclass
 class ChunkDrafts:
+    passage: Passage  # what the model saw; its citations are numbered within it
     summary: SummaryDraft
     events: list[EventDraft] = field(default_factory=list)
     stances: list[StanceDraft] = field(default_factory=list)
@@ -67,13 +69,12 @@ def plan(
 ) -> Plan:
     results: list[ChunkDrafts] = []
     for numbers in chunks:
-        context = {"sentences": frozenset(numbers)}
+        passage = article.passage(numbers)
 
-        # Only ever called within the iteration that defines it, so the late binding of
-        # numbers and context is the binding wanted.
-        def request(task: Task, model: type[BaseModel]) -> CallRequest:
-            messages = prompts.messages(task, article, numbers, claims=list(claims))  # noqa: B023
-            return CallRequest(task, messages, model, context)  # noqa: B023
+        def request(task: Task, model: type[BaseModel], passage: Passage = passage) -> CallRequest:
+            messages = prompts.messages(task, passage, claims=list(claims))
+            sized = for_passage(model, len(passage))
+            return CallRequest(task, messages, sized, {"sentences": passage.citable})
 
         if strategy == "combined":
             combined = yield request(
@@ -83,7 +84,7 @@ def plan(
             assert isinstance(combined, CombinedDraft)
             labelled = combined.claims if isinstance(combined, CombinedClaimsDraft) else []
             results.append(
-                ChunkDrafts(combined.summary, combined.events, combined.stances, labelled)
+                ChunkDrafts(passage, combined.summary, combined.events, combined.stances, labelled)
             )
             continue
         summary = yield request("summary", SummaryDraft)
@@ -91,7 +92,7 @@ def plan(
         stances = yield request("stances", StancesDraft)
         assert isinstance(summary, SummaryDraft)
         assert isinstance(events, EventsDraft) and isinstance(stances, StancesDraft)
-        chunk = ChunkDrafts(summary, events.events, stances.stances)
+        chunk = ChunkDrafts(passage, summary, events.events, stances.stances)
         if claims:
             answer = yield request("claims", claims_model(ClaimsDraft, len(claims)))
             assert isinstance(answer, ClaimsDraft)
@@ -101,7 +102,7 @@ def plan(
     reduced = None
     if len(results) > 1:
         parts = [c.summary.summary for c in results]
-        messages = prompts.messages("reduce", article, [], parts=parts)
+        messages = prompts.messages("reduce", article.passage([]), parts=parts)
         answer = yield CallRequest("reduce", messages, ReduceDraft, {})
         assert isinstance(answer, ReduceDraft)
         reduced = answer

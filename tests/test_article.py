@@ -26,8 +26,12 @@ def test_date_header_gives_the_publication_date(seed_text: str) -> None:
 
 
 def test_numbered_view_is_what_the_model_cites(seed_text: str) -> None:
-    lines = Article.from_text(seed_text).numbered([2, 3]).splitlines()
-    assert lines[0].startswith("[2] Wang told Choe") and lines[1].startswith("[3] North Korea's")
+    article = Article.from_text(seed_text)
+    assert article.passage().numbered().splitlines()[1].startswith("[2] Wang told Choe")
+    chunk = article.passage([2, 3])  # a chunk is numbered from 1 again
+    lines = chunk.numbered().splitlines()
+    assert lines[0].startswith("[1] Wang told Choe") and lines[1].startswith("[2] North Korea's")
+    assert chunk.citable == {1, 2} and chunk.span(2) == article.span(3)
 
 
 @pytest.mark.parametrize("text", ["", "   \n\t ", " date 2025-09-29 "])
@@ -68,3 +72,15 @@ def test_non_english_and_mixed_scripts_keep_exact_offsets() -> None:
 def test_citing_a_missing_sentence_is_an_error(seed_text: str) -> None:
     with pytest.raises(IndexError):
         Article.from_text(seed_text).span(11)
+
+
+def test_long_articles_split_into_balanced_chunks_of_whole_sentences(seed_text: str) -> None:
+    from summarizer.chunking import plan_chunks
+
+    body = seed_text.replace(" date 2025-09-29 ", "")
+    article = Article.from_text("\n\n".join([body] * 5))
+    chunks = plan_chunks(article, budget_tokens=700, count_tokens=lambda t: len(t) // 4)
+    assert [n for c in chunks for n in c] == list(range(1, 51))
+    sizes = [sum(len(article.sentence_text(n)) // 4 + 4 for n in c) for c in chunks]
+    assert max(sizes) <= 700 - 64 and min(sizes) > max(sizes) / 2
+    assert plan_chunks(article, budget_tokens=100_000, count_tokens=len) == [list(range(1, 51))]

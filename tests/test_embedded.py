@@ -67,10 +67,12 @@ def test_claims_with_the_embedded_model(seed_text: str) -> None:
 
 
 def test_long_article_is_chunked_not_truncated(seed_text: str) -> None:
-    long_text = seed_text + "\n\n" + seed_text.replace(" date 2025-09-29 ", "")
-    with Summarizer(context_tokens=2048, max_output_tokens=768, strategy="combined") as client:
+    body = seed_text.replace(" date 2025-09-29 ", "")
+    long_text = "\n\n".join([seed_text, body])
+    # A context small enough that the 20 sentences need two chunks.
+    with Summarizer(context_tokens=2048, max_output_tokens=768, reasks=1) as client:
         result = client.analyze(long_text)
-    assert result.metadata.chunks == 2 and "reduce" in result.metadata.prompt_versions
+    assert result.metadata.chunks >= 2 and "reduce" in result.metadata.prompt_versions
     assert_grounded(result, long_text)
 
 

@@ -19,7 +19,7 @@ def test_events_get_exact_spans_and_resolved_dates(seed_text: str) -> None:
         sentences=[8, 8], actors=["Xi", " Xi "], action="to  visit", targets=[],
         time="Oct 31-Nov 1", location="null", status="expected",
     )  # fmt: skip
-    found = event(article, draft)
+    found = event(article.passage(), draft)
     assert found.actors == ["Xi"] and found.action == "to visit" and found.location is None
     assert found.date is not None and found.date.isoformat() == "2025-10-31"
     (span,) = found.evidence
@@ -35,8 +35,9 @@ def test_near_duplicates_merge_with_their_evidence(seed_text: str) -> None:
             time=None, location=None, status="happened",
         )  # fmt: skip
 
-    events = [event(article, made(1, "met with")), event(article, made(2, "met with")),
-              event(article, made(4, "delivered a message to"))]  # fmt: skip
+    passage = article.passage()
+    events = [event(passage, made(1, "met with")), event(passage, made(2, "met with")),
+              event(passage, made(4, "delivered a message to"))]  # fmt: skip
     merged = merge_duplicates(events, event_key)
     assert len(merged) == 2
     assert [s.sentence for s in merged[0].evidence] == [1, 2]

@@ -35,14 +35,14 @@ def test_missing_variable_is_an_error(tmp_path: Path, seed_text: str) -> None:
     (copy / "summary.j2").write_text("TASK: {{ not_given }}\n")
     prompts = load_prompts(copy)
     with pytest.raises(jinja2.UndefinedError):
-        prompts.messages("summary", Article.from_text(seed_text))
+        prompts.messages("summary", Article.from_text(seed_text).passage())
 
 
 def test_tasks_share_their_prefix_and_the_article_is_delimited_data(seed_text: str) -> None:
     prompts = load_prompts()
     article = Article.from_text(seed_text, title="Choe meets Wang")
     rendered = [
-        prompts.messages(t, article, claims=["x"])
+        prompts.messages(t, article.passage(), claims=["x"])
         for t in ("summary", "events", "stances", "claims")
     ]
     systems = {m[0]["content"] for m in rendered}
@@ -54,5 +54,7 @@ def test_tasks_share_their_prefix_and_the_article_is_delimited_data(seed_text: s
 
 
 def test_claims_are_numbered_in_the_claims_prompt(seed_text: str) -> None:
-    messages = load_prompts().messages("claims", Article.from_text(seed_text), claims=["A", "B"])
+    messages = load_prompts().messages(
+        "claims", Article.from_text(seed_text).passage(), claims=["A", "B"]
+    )
     assert "(1) A\n(2) B" in messages[1]["content"]
