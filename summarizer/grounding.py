@@ -12,9 +12,10 @@ from rapidfuzz import fuzz
 from summarizer.article import Article, Passage
 from summarizer.dates import resolve_date
 from summarizer.drafts import ClaimDraft, EventDraft, KeyPointDraft, StanceDraft
-from summarizer.schema import ClaimStance, Event, KeyPoint, Span, Stance
+from summarizer.schema import ClaimStance, Event, KeyPoint, Span, Stance, Summary
 
 DUPLICATE_SIMILARITY = 90.0
+MAX_MERGED_EVIDENCE = 3
 _WORD = re.compile(r"[^\W_][\w'’\-]*")
 _CAPITALISED = re.compile(r"\b[A-Z][\w'’\-]*")
 _NUMBER = re.compile(r"\d[\d,.]*\d|\d")
@@ -101,13 +102,19 @@ def claim_stance(passage: Passage, claim: str, draft: ClaimDraft) -> ClaimStance
 
 
 def merge_duplicates(items: Iterable[Item], key: Callable[[Item], str]) -> list[Item]:
-    """Keep the first of each group of near-identical items, with the group's evidence."""
+    """Keep the first of each group of near-identical items, with the group's evidence.
+
+    Evidence stays capped: a model that loops repeats one item over every sentence, and
+    "all of the article" is no evidence.
+    """
     kept: list[Item] = []
     for item in items:
         for i, other in enumerate(kept):
             if fuzz.token_set_ratio(key(item), key(other)) >= DUPLICATE_SIMILARITY:
                 evidence: dict[int, Span] = {s.start: s for s in other.evidence}
-                evidence.update({s.start: s for s in item.evidence})
+                for span in item.evidence:
+                    if len(evidence) < MAX_MERGED_EVIDENCE:
+                        evidence.setdefault(span.start, span)
                 kept[i] = other.model_copy(
                     update={"evidence": [evidence[k] for k in sorted(evidence)]}
                 )
@@ -142,6 +149,32 @@ def unsupported_content(article: Article, text: str) -> list[str]:
         if number.replace(",", "").rstrip(".") not in digits:
             missing.append(number)
     return list(dict.fromkeys(missing))
+
+
+def unsupported_warnings(
+    article: Article, summary: Summary, events: list[Event], stances: list[Stance]
+) -> list[str]:
+    """One warning per field that names people, places or numbers the article lacks."""
+    fields = [
+        ("headline", summary.headline),
+        ("summary", summary.text),
+        *((f"key point {i}", k.text) for i, k in enumerate(summary.key_points, 1)),
+        *(
+            (f"event {i}", " ; ".join([*e.actors, *e.targets, e.location or ""]))
+            for i, e in enumerate(events, 1)
+        ),
+        *(
+            (f"stance {i}", " ; ".join([s.holder, s.target, s.attribution or ""]))
+            for i, s in enumerate(stances, 1)
+        ),
+    ]
+    warnings = []
+    for where, content in fields:
+        missing = unsupported_content(article, content)
+        if missing:
+            listed = ", ".join(repr(m) for m in missing)
+            warnings.append(f"{where} names {listed}, which the article does not contain")
+    return warnings
 
 
 def _names(values: Iterable[str]) -> list[str]:

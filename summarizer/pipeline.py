@@ -116,16 +116,7 @@ class Pipeline:
         )
         claim_stances = _merge_claims(claims, chunks)
 
-        warnings = []
-        for where, content in (
-            ("headline", summary.headline),
-            ("summary", summary.text),
-            *((f"key point {i}", k.text) for i, k in enumerate(key_points, 1)),
-        ):
-            missing = grounding.unsupported_content(article, content)
-            if missing:
-                listed = ", ".join(repr(m) for m in missing)
-                warnings.append(f"{where} names {listed}, which the article does not contain")
+        warnings = grounding.unsupported_warnings(article, summary, events, stances)
         tasks = tasks_used(self.settings.strategy, bool(claims), chunked=len(chunks) > 1)
         metadata = Metadata(
             backend=self.backend.name,

@@ -41,6 +41,9 @@ def test_near_duplicates_merge_with_their_evidence(seed_text: str) -> None:
     merged = merge_duplicates(events, event_key)
     assert len(merged) == 2
     assert [s.sentence for s in merged[0].evidence] == [1, 2]
+    looped = [event(passage, made(n, "met with")) for n in range(1, 11)]
+    (one,) = merge_duplicates(looped, event_key)
+    assert [s.sentence for s in one.evidence] == [1, 2, 3]
 
 
 def test_control_characters_inside_strings_are_escaped() -> None:
