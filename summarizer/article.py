@@ -16,6 +16,8 @@ from summarizer.schema import Span
 # The project's reference article starts with " date YYYY-MM-DD " before its dateline.
 _DATE_HEADER = re.compile(r"\A\s*date\s+(\d{4}-\d{2}-\d{2})\s+")
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+_WORD = re.compile(r"[^\W_][\w'’\-]*")
+_NUMBER = re.compile(r"\d[\d,.]*\d|\d")
 # A "sentence" longer than this is cut at a space, so that one unpunctuated wall of
 # text still yields citable units of a sensible size.
 MAX_SENTENCE_CHARS = 400
@@ -80,8 +82,11 @@ class Article:
         return Passage(self, tuple(chosen))
 
     @cached_property
-    def lowered(self) -> str:
-        return self.text.lower()
+    def content_vocabulary(self) -> frozenset[str]:
+        """Lower-cased words and comma-free numbers of the text, for support checks."""
+        words = {w.lower() for w in _WORD.findall(self.text)}
+        numbers = {n.replace(",", "").rstrip(".") for n in _NUMBER.findall(self.text)}
+        return frozenset(words | numbers)
 
 
 @dataclass(frozen=True)

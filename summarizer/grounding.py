@@ -16,7 +16,6 @@ from summarizer.schema import ClaimStance, Event, KeyPoint, Span, Stance, Summar
 
 DUPLICATE_SIMILARITY = 90.0
 MAX_MERGED_EVIDENCE = 3
-_WORD = re.compile(r"[^\W_][\w'’\-]*")
 _CAPITALISED = re.compile(r"\b[A-Z][\w'’\-]*")
 _NUMBER = re.compile(r"\d[\d,.]*\d|\d")
 _POSSESSIVE = re.compile(r"['’]s?$")
@@ -136,19 +135,20 @@ def key_point_key(k: KeyPoint) -> str:
     return k.text.lower()
 
 
+def content_items(text: str) -> list[str]:
+    """The names (capitalised words) and numbers in ``text``: what a summary must not invent."""
+    names = [_POSSESSIVE.sub("", n) for n in _CAPITALISED.findall(text)]
+    return [n for n in names if n.lower() not in _FUNCTION_WORDS] + _NUMBER.findall(text)
+
+
 def unsupported_content(article: Article, text: str) -> list[str]:
     """Names and numbers in ``text`` that appear nowhere in the article."""
-    words = {w.lower() for w in _WORD.findall(article.text)}
-    digits = {n.replace(",", "") for n in _NUMBER.findall(article.text)}
-    missing: list[str] = []
-    for name in _CAPITALISED.findall(text):
-        name = _POSSESSIVE.sub("", name)
-        if name.lower() not in words and name.lower() not in _FUNCTION_WORDS:
-            missing.append(name)
-    for number in _NUMBER.findall(text):
-        if number.replace(",", "").rstrip(".") not in digits:
-            missing.append(number)
-    return list(dict.fromkeys(missing))
+    known = article.content_vocabulary
+    return list(
+        dict.fromkeys(
+            i for i in content_items(text) if i.lower().replace(",", "").rstrip(".") not in known
+        )
+    )
 
 
 def unsupported_warnings(

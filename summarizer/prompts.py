@@ -21,8 +21,13 @@ import jinja2
 from summarizer.article import Passage
 from summarizer.resources import data_dir
 
-Task = Literal["summary", "events", "stances", "claims", "combined", "reduce"]
-TASKS: tuple[Task, ...] = ("summary", "events", "stances", "claims", "combined", "reduce")
+Task = Literal["summary", "events", "stances", "claims", "combined", "reduce", "naive"]
+TASKS: tuple[Task, ...] = (
+    "summary", "events", "stances", "claims", "combined", "reduce", "naive",
+)  # fmt: skip
+# Templates that make the whole prompt on their own: the eval's naive baseline, which
+# deliberately has none of the pipeline's system text, numbering or decomposition.
+STANDALONE: frozenset[str] = frozenset({"naive"})
 Message = dict[str, str]
 
 
@@ -36,6 +41,10 @@ class Prompts:
 
     def messages(self, task: Task, passage: Passage, **variables: Any) -> list[Message]:
         article = passage.article
+        if task in STANDALONE:
+            published = article.published.isoformat() if article.published else None
+            given = {"title": article.title, "published": published, "text": article.text}
+            return [{"role": "user", "content": self._render(task, {**given, **variables})}]
         system = self._render("system", {})
         task_text = self._render(task, {"title": article.title, **variables})
         if task == "reduce":
@@ -73,6 +82,9 @@ def load_prompts(directory: Path | None = None) -> Prompts:
     )
     shared = [(folder / "system.j2").read_text("utf-8"), (folder / "article.j2").read_text("utf-8")]
     versions: dict[str, str] = {
-        task: _version(*shared, (folder / f"{task}.j2").read_text("utf-8")) for task in TASKS
+        task: _version(
+            *([] if task in STANDALONE else shared), (folder / f"{task}.j2").read_text("utf-8")
+        )
+        for task in TASKS
     }
     return Prompts(directory=folder, env=env, versions=versions)

@@ -53,7 +53,7 @@ class Settings(BaseSettings):
     context_tokens: int = Field(
         default=8192, ge=1024, description="Context window of the model, in tokens."
     )
-    threads: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1)
+    threads: int = Field(default_factory=lambda: _available_cores(), ge=1)
     timeout: float = Field(default=120.0, gt=0, description="Seconds per HTTP request.")
     transport_retries: int = Field(default=3, ge=0, le=20)
     reasks: int = Field(default=2, ge=0, le=10)
@@ -74,6 +74,14 @@ class Settings(BaseSettings):
     @property
     def model_name(self) -> str:
         return EMBEDDED_MODEL if self.is_embedded_model else str(self.model)
+
+
+def _available_cores() -> int:
+    # The cores this process may run on, which a container can set below os.cpu_count().
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except AttributeError:  # not on every platform
+        return os.cpu_count() or 1
 
 
 def load_settings(**overrides: Any) -> Settings:

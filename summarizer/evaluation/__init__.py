@@ -1,0 +1,1 @@
+"""The eval suite that ships with the package: fixtures, dataset loaders, scorers, runs."""

@@ -1,0 +1,114 @@
+"""What a system under evaluation predicted for one item, in a form every system can fill.
+
+Our pipeline's :class:`~summarizer.schema.Analysis` guarantees exact spans by
+construction; baselines do not (a naive prompt quotes the article and may misquote), so
+evidence here is loose and the grounding scorer checks it against the text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from summarizer.schema import Analysis, ClaimLabel, EventStatus, Position, Usage
+
+
+class _Record(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class PredSpan(_Record):
+    text: str
+    start: int
+    end: int
+
+
+class PredEvent(_Record):
+    actors: list[str]
+    action: str
+    targets: list[str] = Field(default_factory=list)
+    date: dt.date | None = None
+    location: str | None = None
+    status: EventStatus
+    evidence: list[PredSpan] = Field(default_factory=list)
+
+
+class PredStance(_Record):
+    holder: str
+    target: str
+    position: Position
+    claim: str
+    attribution: str | None = None
+    evidence: list[PredSpan] = Field(default_factory=list)
+
+
+class PredClaim(_Record):
+    claim: str
+    label: ClaimLabel
+    evidence: list[PredSpan] = Field(default_factory=list)
+
+
+class Prediction(_Record):
+    headline: str = ""
+    summary: str = ""
+    key_points: list[str] = Field(default_factory=list)
+    key_point_evidence: list[PredSpan] = Field(default_factory=list)
+    events: list[PredEvent] = Field(default_factory=list)
+    stances: list[PredStance] = Field(default_factory=list)
+    claims: list[PredClaim] = Field(default_factory=list)
+    usage: Usage = Field(default_factory=Usage)
+    calls: int = 0
+    attempts: int = 0
+    latency_s: float = 0.0
+
+    @classmethod
+    def from_analysis(cls, a: Analysis) -> Prediction:
+        def spans(evidence: list[object]) -> list[PredSpan]:
+            return [PredSpan.model_validate(s, from_attributes=True) for s in evidence]
+
+        return cls(
+            headline=a.summary.headline,
+            summary=a.summary.text,
+            key_points=[k.text for k in a.summary.key_points],
+            key_point_evidence=[s for k in a.summary.key_points for s in spans(list(k.evidence))],
+            events=[
+                PredEvent(
+                    actors=e.actors,
+                    action=e.action,
+                    targets=e.targets,
+                    date=e.date,
+                    location=e.location,
+                    status=e.status,
+                    evidence=spans(list(e.evidence)),
+                )
+                for e in a.events
+            ],
+            stances=[
+                PredStance(
+                    holder=s.holder,
+                    target=s.target,
+                    position=s.position,
+                    claim=s.claim,
+                    attribution=s.attribution,
+                    evidence=spans(list(s.evidence)),
+                )
+                for s in a.stances
+            ],
+            claims=[
+                PredClaim(claim=c.claim, label=c.label, evidence=spans(list(c.evidence)))
+                for c in a.claims
+            ],
+            usage=a.metadata.usage,
+            calls=a.metadata.calls,
+            attempts=a.metadata.attempts,
+            latency_s=a.metadata.latency_s,
+        )
+
+    def all_evidence(self) -> list[PredSpan]:
+        return [
+            *self.key_point_evidence,
+            *(s for e in self.events for s in e.evidence),
+            *(s for st in self.stances for s in st.evidence),
+            *(s for c in self.claims for s in c.evidence),
+        ]

@@ -1,0 +1,310 @@
+"""Scorers: pure functions of (prediction, gold). No model calls, no I/O.
+
+Each returns plain numbers (or ``None`` where a metric does not apply to the item) so
+that runs can be aggregated, compared and bootstrapped without knowing the scorer.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import cache
+from typing import TypeVar
+
+import numpy as np
+from rapidfuzz import fuzz
+from rouge_score import rouge_scorer
+from scipy.optimize import linear_sum_assignment
+
+from summarizer.article import Article
+from summarizer.evaluation.fixtures import Fixture, GoldEvent, GoldStance, KeyFact
+from summarizer.evaluation.records import PredEvent, Prediction, PredStance
+from summarizer.grounding import content_items, unsupported_content
+from summarizer.schema import ClaimLabel
+
+# A summary states a key fact when one of its wordings matches this well (0-100).
+KEY_FACT_MATCH = 85.0
+# Two names are the same entity at this similarity (0-1), aliases aside.
+NAME_MATCH = 0.8
+# A predicted and a gold item pair up in the one-to-one matching at this similarity (0-1).
+ITEM_MATCH = 0.5
+CLAIM_LABELS: tuple[ClaimLabel, ...] = ("agree", "disagree", "discuss", "unrelated")
+
+Scores = dict[str, float | None]
+P = TypeVar("P")
+G = TypeVar("G")
+
+
+# --- grounding ------------------------------------------------------------------------
+
+
+def grounding(pred: Prediction, article: Article) -> Scores:
+    """Share of evidence spans that are exact; share of summary names/numbers unsupported."""
+    spans = pred.all_evidence()
+    exact = sum(
+        1 for s in spans if 0 <= s.start <= s.end and article.text[s.start : s.end] == s.text
+    )
+    summary = f"{pred.headline}\n{pred.summary}"
+    items = content_items(summary)
+    unsupported = unsupported_content(article, summary)
+    missing = sum(1 for i in items if i in set(unsupported))
+    return {
+        "evidence_exact": exact / len(spans) if spans else None,
+        "evidence_spans": float(len(spans)),
+        "unsupported_rate": missing / len(items) if items else 0.0,
+        "unsupported_items": float(missing),
+        "content_items": float(len(items)),
+    }
+
+
+# --- summary --------------------------------------------------------------------------
+
+
+@cache
+def _rouge() -> rouge_scorer.RougeScorer:
+    return rouge_scorer.RougeScorer(["rouge1", "rouge2", "rougeL"], use_stemmer=True)
+
+
+def summary(pred: Prediction, gold: Fixture) -> Scores:
+    """ROUGE-1/2/L F1 (best over the references), key-fact recall, and length in words."""
+    text = pred.summary.strip()
+    out: Scores = {"summary_words": float(len(text.split()))}
+    if gold.references:
+        scores = _rouge().score_multi(gold.references, text) if text else None
+        for name in ("rouge1", "rouge2", "rougeL"):
+            out[name] = scores[name].fmeasure if scores else 0.0
+    if gold.key_facts:
+        out["key_fact_recall"] = key_fact_recall(
+            f"{pred.headline}. {text}", gold.key_facts, gold.aliases
+        )
+    return out
+
+
+def key_fact_recall(text: str, facts: Sequence[KeyFact], aliases: dict[str, list[str]]) -> float:
+    """Share of facts with a wording found in ``text`` (fuzzy; any alias of a name counts)."""
+    haystack = _normal(text)
+    found = 0
+    for fact in facts:
+        variants = {v for w in fact.wordings for v in _alias_variants(w, aliases)}
+        if any(fuzz.partial_ratio(_normal(v), haystack) >= KEY_FACT_MATCH for v in variants):
+            found += 1
+    return found / len(facts) if facts else 0.0
+
+
+def _alias_variants(wording: str, aliases: dict[str, list[str]]) -> set[str]:
+    variants = {wording}
+    for canonical, others in aliases.items():
+        for name in (canonical, *others):
+            if name and name.lower() in wording.lower():
+                pattern = re.compile(re.escape(name), re.IGNORECASE)
+                variants.update(pattern.sub(o, wording) for o in (canonical, *others) if o)
+    return variants
+
+
+# --- events and stances ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Matching:
+    """A one-to-one matching of predicted to gold items."""
+
+    pairs: list[tuple[int, int, float]]  # (predicted index, gold index, similarity)
+    predicted: int
+    gold: int
+
+    def prf(self, prefix: str) -> Scores:
+        tp = len(self.pairs)
+        precision = tp / self.predicted if self.predicted else (1.0 if not self.gold else 0.0)
+        recall = tp / self.gold if self.gold else (1.0 if not self.predicted else 0.0)
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        return {
+            f"{prefix}_precision": precision,
+            f"{prefix}_recall": recall,
+            f"{prefix}_f1": f1,
+            f"{prefix}_tp": float(tp),
+            f"{prefix}_predicted": float(self.predicted),
+            f"{prefix}_gold": float(self.gold),
+        }
+
+
+def match(
+    predicted: Sequence[P], gold: Sequence[G], similarity: Callable[[P, G], float]
+) -> Matching:
+    """Hungarian assignment maximising total similarity; pairs below ITEM_MATCH don't count."""
+    if not predicted or not gold:
+        return Matching([], len(predicted), len(gold))
+    sims = np.array([[similarity(p, g) for g in gold] for p in predicted])
+    rows, cols = linear_sum_assignment(sims, maximize=True)
+    pairs = [(int(r), int(c), float(sims[r, c])) for r, c in zip(rows, cols, strict=True)]
+    return Matching([p for p in pairs if p[2] >= ITEM_MATCH], len(predicted), len(gold))
+
+
+def events(pred: Prediction, gold: Fixture) -> Scores:
+    """P/R/F1 of one-to-one matched events; date, location and status accuracy on pairs."""
+    names = _AliasIndex.of(gold.aliases)
+
+    def similarity(p: PredEvent, g: GoldEvent) -> float:
+        action = max(_text_sim(p.action, a) for a in (g.action, *g.action_aliases))
+        return (
+            0.4 * names.group_sim(p.actors, g.actors)
+            + 0.4 * action
+            + 0.2 * names.group_sim(p.targets, g.targets)
+        )
+
+    matching = match(pred.events, gold.events, similarity)
+    out = matching.prf("event")
+    pairs = [(pred.events[i], gold.events[j]) for i, j, _ in matching.pairs]
+    out["event_date_accuracy"] = _share(p.date == g.date for p, g in pairs if g.date is not None)
+    out["event_location_accuracy"] = _share(
+        p.location is not None and names.same(p.location, g.location)
+        for p, g in pairs
+        if g.location is not None
+    )
+    out["event_status_accuracy"] = _share(p.status == g.status for p, g in pairs)
+    return out
+
+
+def stances(pred: Prediction, gold: Fixture) -> Scores:
+    """P/R/F1 of one-to-one matched stances; position accuracy on pairs."""
+    names = _AliasIndex.of(gold.aliases)
+
+    def similarity(p: PredStance, g: GoldStance) -> float:
+        return (
+            0.4 * names.name_sim(p.holder, g.holder)
+            + 0.3 * names.name_sim(p.target, g.target)
+            + 0.3 * _text_sim(p.claim, g.claim)
+        )
+
+    matching = match(pred.stances, gold.stances, similarity)
+    out = matching.prf("stance")
+    pairs = [(pred.stances[i], gold.stances[j]) for i, j, _ in matching.pairs]
+    out["stance_position_accuracy"] = _share(p.position == g.position for p, g in pairs)
+    return out
+
+
+@dataclass(frozen=True)
+class _AliasIndex:
+    canonical: dict[str, str]
+
+    @classmethod
+    def of(cls, aliases: dict[str, list[str]]) -> _AliasIndex:
+        index = {}
+        for name, others in aliases.items():
+            for variant in (name, *others):
+                index[_normal(variant)] = _normal(name)
+        return cls(index)
+
+    def _canon(self, name: str) -> str:
+        normal = _normal(name)
+        return self.canonical.get(normal, normal)
+
+    def name_sim(self, a: str, b: str) -> float:
+        ca, cb = self._canon(a), self._canon(b)
+        if ca == cb:
+            return 1.0
+        return max(_text_sim(ca, cb), _text_sim(_normal(a), _normal(b)))
+
+    def same(self, a: str, b: str | None) -> bool:
+        return b is not None and self.name_sim(a, b) >= NAME_MATCH
+
+    def group_sim(self, predicted: Sequence[str], gold: Sequence[str]) -> float:
+        """Mean over gold names of the best predicted match; empty on both sides is 1."""
+        if not gold:
+            return 1.0 if not predicted else 0.5
+        if not predicted:
+            return 0.0
+        return sum(max(self.name_sim(p, g) for p in predicted) for g in gold) / len(gold)
+
+
+def _text_sim(a: str, b: str) -> float:
+    return float(fuzz.token_set_ratio(_normal(a), _normal(b))) / 100
+
+
+def _normal(text: str) -> str:
+    text = re.sub(r"['’]s\b", "", text.lower())
+    return " ".join(re.sub(r"[^\w\s-]", " ", text).split())
+
+
+def _share(values: object) -> float | None:
+    flags = list(values)  # type: ignore[call-overload]
+    return sum(1 for f in flags if f) / len(flags) if flags else None
+
+
+# --- claim stance ---------------------------------------------------------------------
+
+
+def claims(pred: Prediction, gold: Fixture) -> Scores:
+    """Accuracy and the FNC-1 score over the item's claims (macro-F1 is run-level)."""
+    labels = claim_pairs(pred, gold)
+    if not labels:
+        return {}
+    correct = sum(1 for p, g in labels if p == g)
+    earned, best = fnc1_score(labels)
+    return {
+        "claim_accuracy": correct / len(labels),
+        "fnc1_score": earned,
+        "fnc1_max": best,
+        "fnc1_relative": earned / best if best else None,
+    }
+
+
+def claim_pairs(pred: Prediction, gold: Fixture) -> list[tuple[ClaimLabel | None, ClaimLabel]]:
+    """(predicted, gold) label per gold claim; None where the system gave no label."""
+    given = {c.claim: c.label for c in pred.claims}
+    return [(given.get(g.claim), g.label) for g in gold.claims]
+
+
+def fnc1_score(pairs: Sequence[tuple[ClaimLabel | None, ClaimLabel]]) -> tuple[float, float]:
+    """The official FNC-1 score and its maximum: 0.25 for the related/unrelated call,
+    0.75 more for the right agree/disagree/discuss label."""
+    earned = best = 0.0
+    for predicted, gold in pairs:
+        best += 0.25 if gold == "unrelated" else 1.0
+        if predicted is None:
+            continue
+        if (predicted == "unrelated") == (gold == "unrelated"):
+            earned += 0.25
+        if gold != "unrelated" and predicted == gold:
+            earned += 0.75
+    return earned, best
+
+
+def macro_f1(pairs: Sequence[tuple[ClaimLabel | None, ClaimLabel]]) -> float:
+    """Mean F1 over the four labels that occur in gold or predictions."""
+    present = [label for label in CLAIM_LABELS if any(label in pair for pair in pairs)]
+    f1s = []
+    for label in present:
+        tp = sum(1 for p, g in pairs if p == label and g == label)
+        fp = sum(1 for p, g in pairs if p == label and g != label)
+        fn = sum(1 for p, g in pairs if p != label and g == label)
+        f1s.append(2 * tp / (2 * tp + fp + fn) if tp else 0.0)
+    return sum(f1s) / len(f1s) if f1s else 0.0
+
+
+# --- cost -----------------------------------------------------------------------------
+
+
+def cost(pred: Prediction) -> Scores:
+    return {
+        "prompt_tokens": float(pred.usage.prompt_tokens),
+        "completion_tokens": float(pred.usage.completion_tokens),
+        "total_tokens": float(pred.usage.total_tokens),
+        "latency_s": pred.latency_s,
+        "attempts": float(pred.attempts),
+        "first_try": float(pred.attempts <= pred.calls) if pred.calls else None,
+    }
+
+
+def score_item(pred: Prediction, gold: Fixture, article: Article) -> Scores:
+    """Every scorer that applies to what the fixture labels."""
+    out: Scores = {**grounding(pred, article), **cost(pred)}
+    if "summary" in gold.labelled:
+        out.update(summary(pred, gold))
+    if "events" in gold.labelled:
+        out.update(events(pred, gold))
+    if "stances" in gold.labelled:
+        out.update(stances(pred, gold))
+    if "claims" in gold.labelled:
+        out.update(claims(pred, gold))
+    return out

@@ -1,0 +1,239 @@
+"""The systems an eval run compares, all on the same model: our pipeline and two baselines.
+
+- ``pipeline``: :class:`summarizer.Summarizer` with the run's settings.
+- ``naive``: one plain prompt through instructor with the same model and mode: no
+  sentence numbering, no task decomposition, no bounds; evidence as verbatim quotes,
+  located in the article by code (a misquote stays inexact and is scored so).
+- ``lead3``: the first three sentences as the summary; nothing else.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from typing import Any, Protocol
+
+from pydantic import BaseModel
+from rapidfuzz import fuzz
+
+from summarizer.article import Article
+from summarizer.backends import make_backend
+from summarizer.calls import CallLog, CallRequest, StructuredCaller
+from summarizer.client import Summarizer
+from summarizer.evaluation.fixtures import Fixture
+from summarizer.evaluation.records import PredClaim, PredEvent, Prediction, PredSpan, PredStance
+from summarizer.prompts import load_prompts
+from summarizer.schema import ClaimLabel, EventStatus, Position
+from summarizer.settings import Settings
+
+SYSTEMS = ("pipeline", "naive", "lead3")
+
+
+class System(Protocol):
+    name: str
+
+    def cache_parts(self) -> dict[str, Any]:
+        """Everything besides the article that decides this system's answer."""
+        ...
+
+    def predict(self, fixture: Fixture, article: Article) -> Prediction: ...
+
+    def close(self) -> None: ...
+
+
+def make_system(name: str, settings: Settings) -> System:
+    if name == "pipeline":
+        return PipelineSystem(settings)
+    if name == "naive":
+        return NaiveSystem(settings)
+    if name == "lead3":
+        return Lead3System()
+    raise ValueError(f"unknown system {name!r}; choose from {', '.join(SYSTEMS)}")
+
+
+def article_of(fixture: Fixture) -> Article:
+    return Article.from_text(fixture.text, title=fixture.title, published=fixture.published)
+
+
+def _model_parts(settings: Settings) -> dict[str, Any]:
+    # Never the API key: it must not reach cache files or keys.
+    return {
+        "backend": settings.backend,
+        "model": settings.model_name,
+        "base_url": settings.base_url,
+        "mode": settings.mode,
+        "temperature": settings.temperature,
+        "max_output_tokens": settings.max_output_tokens,
+        "context_tokens": settings.context_tokens,
+        "reasks": settings.reasks,
+        "seed": settings.seed,
+        "repeat_penalty": settings.repeat_penalty,
+    }
+
+
+class PipelineSystem:
+    name = "pipeline"
+
+    def __init__(self, settings: Settings) -> None:
+        self._settings = settings
+        self._client: Summarizer | None = None
+
+    def cache_parts(self) -> dict[str, Any]:
+        versions = load_prompts().versions
+        return {
+            "system": self.name,
+            "strategy": self._settings.strategy,
+            "prompts": versions,
+            **_model_parts(self._settings),
+        }
+
+    def predict(self, fixture: Fixture, article: Article) -> Prediction:
+        if self._client is None:  # the backend loads only when a prediction is needed
+            self._client = Summarizer(self._settings)
+        claims = [c.claim for c in fixture.claims]
+        return Prediction.from_analysis(self._client.analyze(article, claims=claims))
+
+    def close(self) -> None:
+        if self._client is not None:
+            self._client.close()
+
+
+class NaiveEvent(BaseModel):
+    actors: list[str]
+    action: str
+    targets: list[str]
+    time: str | None
+    date: str | None
+    location: str | None
+    status: EventStatus
+    quote: str
+
+
+class NaiveStance(BaseModel):
+    holder: str
+    target: str
+    position: Position
+    claim: str
+    attribution: str | None
+    quote: str
+
+
+class NaiveClaim(BaseModel):
+    claim: str
+    label: ClaimLabel
+
+
+class NaiveAnalysis(BaseModel):
+    headline: str
+    summary: str
+    key_points: list[str]
+    events: list[NaiveEvent]
+    stances: list[NaiveStance]
+    claims: list[NaiveClaim]
+
+
+class NaiveSystem:
+    name = "naive"
+
+    def __init__(self, settings: Settings) -> None:
+        self._settings = settings
+        self._caller: StructuredCaller | None = None
+
+    def cache_parts(self) -> dict[str, Any]:
+        version = load_prompts().versions["naive"]
+        return {"system": self.name, "prompt": version, **_model_parts(self._settings)}
+
+    def predict(self, fixture: Fixture, article: Article) -> Prediction:
+        if self._caller is None:
+            self._caller = StructuredCaller(make_backend(self._settings), self._settings)
+        claims = [c.claim for c in fixture.claims]
+        messages = load_prompts().messages("naive", article.passage(), claims=claims)
+        log = CallLog()
+        answer = self._caller.call(CallRequest("naive", messages, NaiveAnalysis, {}), log)
+        assert isinstance(answer, NaiveAnalysis)
+        text = article.text
+        return Prediction(
+            headline=answer.headline,
+            summary=answer.summary,
+            key_points=answer.key_points,
+            events=[
+                PredEvent(
+                    actors=e.actors,
+                    action=e.action,
+                    targets=e.targets,
+                    date=_iso(e.date),
+                    location=e.location,
+                    status=e.status,
+                    evidence=locate_quotes(text, [e.quote]),
+                )
+                for e in answer.events
+            ],
+            stances=[
+                PredStance(
+                    holder=s.holder,
+                    target=s.target,
+                    position=s.position,
+                    claim=s.claim,
+                    attribution=s.attribution,
+                    evidence=locate_quotes(text, [s.quote]),
+                )
+                for s in answer.stances
+            ],
+            claims=[PredClaim(claim=c.claim, label=c.label) for c in answer.claims],
+            usage=log.usage,
+            calls=log.calls,
+            attempts=log.attempts,
+        )
+
+    def close(self) -> None:
+        if self._caller is not None:
+            self._caller.backend.close()
+
+
+class Lead3System:
+    name = "lead3"
+
+    def cache_parts(self) -> dict[str, Any]:
+        return {"system": self.name}
+
+    def predict(self, fixture: Fixture, article: Article) -> Prediction:
+        lead = [article.span(n) for n in range(1, min(3, len(article.sentences)) + 1)]
+        return Prediction(
+            headline=lead[0].text,
+            summary=" ".join(s.text for s in lead),
+            key_points=[s.text for s in lead],
+            key_point_evidence=[PredSpan(text=s.text, start=s.start, end=s.end) for s in lead],
+        )
+
+    def close(self) -> None:
+        pass
+
+
+def locate_quotes(text: str, quotes: list[str]) -> list[PredSpan]:
+    """Where each quote stands in ``text``: exact if verbatim, else the best fuzzy match,
+    keeping the model's wording so the grounding scorer sees the misquote."""
+    spans = []
+    for quote in (q.strip() for q in quotes):
+        if not quote:
+            continue
+        start = text.find(quote)
+        if start >= 0:
+            spans.append(PredSpan(text=quote, start=start, end=start + len(quote)))
+            continue
+        found = fuzz.partial_ratio_alignment(quote, text)
+        if found is not None:
+            spans.append(PredSpan(text=quote, start=found.dest_start, end=found.dest_end))
+    return spans
+
+
+def _iso(value: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value.strip()) if value else None
+    except ValueError:
+        return None
+
+
+def article_hash(fixture: Fixture) -> str:
+    parts = [fixture.text, fixture.title or "", str(fixture.published or "")]
+    parts += [c.claim for c in fixture.claims]
+    return hashlib.sha256("\x1e".join(parts).encode("utf-8")).hexdigest()

@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+import pytest
+
+from summarizer import ConfigError
+from summarizer.settings import EMBEDDED_MODEL, load_settings
+
+
+def test_defaults_use_the_embedded_model() -> None:
+    settings = load_settings()
+    assert settings.backend == "embedded" and settings.model_name == EMBEDDED_MODEL
+    assert settings.strategy == "per_task" and settings.threads >= 1
+
+
+def test_arguments_beat_environment_beat_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OPENAI_BASE_URL", "http://127.0.0.1:1/v1")
+    monkeypatch.setenv("SUMMARIZER_MODEL", "from-env")
+    monkeypatch.setenv("SUMMARIZER_STRATEGY", "combined")
+    from_env = load_settings()
+    assert (from_env.base_url, from_env.model, from_env.strategy) == (
+        "http://127.0.0.1:1/v1", "from-env", "combined"
+    )  # fmt: skip
+    assert from_env.backend == "openai"
+    given = load_settings(base_url="http://127.0.0.1:2/v1", model="arg", strategy=None)
+    assert (given.base_url, given.model, given.strategy) == (
+        "http://127.0.0.1:2/v1",
+        "arg",
+        "combined",
+    )
+
+
+def test_our_variable_beats_the_openai_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OPENAI_BASE_URL", "http://127.0.0.1:1/v1")
+    monkeypatch.setenv("SUMMARIZER_BASE_URL", "http://127.0.0.1:3/v1")
+    assert load_settings().base_url == "http://127.0.0.1:3/v1"
+
+
+def test_api_key_is_secret(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-sentinel-123")
+    settings = load_settings(model="gpt-x")
+    assert "sk-sentinel-123" not in repr(settings) and "sk-sentinel-123" not in str(settings)
+    assert settings.backend == "openai" and settings.base_url is None
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"model": "gpt-9"}, "unknown model 'gpt-9'"),
+        ({"strategy": "magic"}, "strategy"),
+        ({"temperature": -1}, "temperature"),
+        ({"max_output_tokens": 5}, "max_output_tokens"),
+    ],
+)
+def test_bad_settings_are_config_errors(overrides: dict[str, object], message: str) -> None:
+    with pytest.raises(ConfigError, match=message):
+        load_settings(**overrides)
