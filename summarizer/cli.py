@@ -80,8 +80,11 @@ def model_options(func: F) -> F:
 @click.version_option(package_name="summarizer")
 def main() -> None:
     """Summaries, events and stances from news articles, grounded in the text."""
-    # instructor logs every failed attempt at ERROR; the CLI reports failures itself.
-    logging.getLogger("instructor").addHandler(logging.NullHandler())
+    # instructor logs every failed attempt at ERROR; the CLI reports failures itself
+    # (and some dependencies configure the root logger on import).
+    quiet = logging.getLogger("instructor")
+    quiet.addHandler(logging.NullHandler())
+    quiet.propagate = False
 
 
 @main.command()
@@ -158,6 +161,14 @@ def schema(out: Path | None, check: bool) -> None:
     for path in write_schemas(folder):
         click.echo(f"wrote {path}")
 
+
+def _register_eval() -> None:
+    from summarizer.evaluation.cli import register
+
+    register(main, model_options, _errors_to_exit_codes)
+
+
+_register_eval()
 
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -23,8 +23,14 @@ from summarizer.resources import data_dir
 
 Task = Literal["summary", "events", "stances", "claims", "combined", "reduce", "naive"]
 TASKS: tuple[Task, ...] = (
-    "summary", "events", "stances", "claims", "combined", "reduce", "naive",
-)  # fmt: skip
+    "summary",
+    "events",
+    "stances",
+    "claims",
+    "combined",
+    "reduce",
+    "naive",
+)
 # Templates that make the whole prompt on their own: the eval's naive baseline, which
 # deliberately has none of the pipeline's system text, numbering or decomposition.
 STANDALONE: frozenset[str] = frozenset({"naive"})

@@ -12,7 +12,13 @@ from summarizer.schema import Analysis
 
 
 def schemas() -> dict[str, type[BaseModel]]:
-    return {"analysis.schema.json": Analysis, "article-input.schema.json": ArticleInput}
+    from summarizer.evaluation.fixtures import Fixture
+
+    return {
+        "analysis.schema.json": Analysis,
+        "article-input.schema.json": ArticleInput,
+        "fixture.schema.json": Fixture,
+    }
 
 
 def render_schema(model: type[BaseModel]) -> str:

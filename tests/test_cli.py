@@ -21,8 +21,11 @@ def run(
     env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "SUMMARIZER_"))}
     completed = subprocess.run(
         [sys.executable, "-m", "summarizer", *args],
-        input=stdin, capture_output=True, timeout=timeout, env=env,
-    )  # fmt: skip
+        input=stdin,
+        capture_output=True,
+        timeout=timeout,
+        env=env,
+    )
     return subprocess.CompletedProcess(
         completed.args,
         completed.returncode,
@@ -70,9 +73,15 @@ def test_unknown_model_without_endpoint() -> None:
 
 def test_unreachable_endpoint() -> None:
     result = run(
-        "analyze", str(SEED), "--base-url", "http://127.0.0.1:9/v1", "--model", "m",
-        "--transport-retries", "1",
-    )  # fmt: skip
+        "analyze",
+        str(SEED),
+        "--base-url",
+        "http://127.0.0.1:9/v1",
+        "--model",
+        "m",
+        "--transport-retries",
+        "1",
+    )
     assert_clean_failure(result, 3, "cannot connect to http://127.0.0.1:9/v1")
 
 
@@ -92,8 +101,17 @@ def test_json_output_through_an_endpoint(scripted: ScriptedServer) -> None:
 
 def test_readable_output_from_stdin(scripted: ScriptedServer) -> None:
     data = json.dumps({"text": SEED.read_text(encoding="utf-8"), "title": "Choe in Beijing"})
-    result = run("analyze", "-", "--base-url", scripted.base_url, "--model", "m",
-                 "--claim", "Choe met Wang Yi", stdin=data.encode())  # fmt: skip
+    result = run(
+        "analyze",
+        "-",
+        "--base-url",
+        scripted.base_url,
+        "--model",
+        "m",
+        "--claim",
+        "Choe met Wang Yi",
+        stdin=data.encode(),
+    )
     assert result.returncode == 0, result.stderr
     for expected in ("Choe in Beijing", "Events", "Stances", "Claims", "agree", "2025-09-28"):
         assert expected in result.stdout
@@ -101,8 +119,16 @@ def test_readable_output_from_stdin(scripted: ScriptedServer) -> None:
 
 def test_model_failure_exit_code(scripted: ScriptedServer) -> None:
     scripted.push(*[status(500)] * 3)
-    result = run("analyze", str(SEED), "--base-url", scripted.base_url, "--model", "m",
-                 "--transport-retries", "1")  # fmt: skip
+    result = run(
+        "analyze",
+        str(SEED),
+        "--base-url",
+        scripted.base_url,
+        "--model",
+        "m",
+        "--transport-retries",
+        "1",
+    )
     assert_clean_failure(result, 3, "HTTP 500")
 
 

@@ -16,9 +16,14 @@ def test_unsupported_names_and_numbers_are_found(seed_text: str) -> None:
 def test_events_get_exact_spans_and_resolved_dates(seed_text: str) -> None:
     article = Article.from_text(seed_text)
     draft = EventDraft(
-        sentences=[8, 8], actors=["Xi", " Xi "], action="to  visit", targets=[],
-        time="Oct 31-Nov 1", location="null", status="expected",
-    )  # fmt: skip
+        sentences=[8, 8],
+        actors=["Xi", " Xi "],
+        action="to  visit",
+        targets=[],
+        time="Oct 31-Nov 1",
+        location="null",
+        status="expected",
+    )
     found = event(article.passage(), draft)
     assert found.actors == ["Xi"] and found.action == "to visit" and found.location is None
     assert found.date is not None and found.date.isoformat() == "2025-10-31"
@@ -31,13 +36,21 @@ def test_near_duplicates_merge_with_their_evidence(seed_text: str) -> None:
 
     def made(sentence: int, action: str) -> EventDraft:
         return EventDraft(
-            sentences=[sentence], actors=["Choe Son-hui"], action=action, targets=["Wang Yi"],
-            time=None, location=None, status="happened",
-        )  # fmt: skip
+            sentences=[sentence],
+            actors=["Choe Son-hui"],
+            action=action,
+            targets=["Wang Yi"],
+            time=None,
+            location=None,
+            status="happened",
+        )
 
     passage = article.passage()
-    events = [event(passage, made(1, "met with")), event(passage, made(2, "met with")),
-              event(passage, made(4, "delivered a message to"))]  # fmt: skip
+    events = [
+        event(passage, made(1, "met with")),
+        event(passage, made(2, "met with")),
+        event(passage, made(4, "delivered a message to")),
+    ]
     merged = merge_duplicates(events, event_key)
     assert len(merged) == 2
     assert [s.sentence for s in merged[0].evidence] == [1, 2]

@@ -34,8 +34,13 @@ def test_async_client_over_http(llama_server: str, seed_text: str) -> None:
 
 
 def test_tool_mode_really_constrains_the_server(llama_server: str) -> None:
-    settings = load_settings(base_url=llama_server, model="smollm2-135m-instruct", reasks=0,
-                             max_output_tokens=128, timeout=120)  # fmt: skip
+    settings = load_settings(
+        base_url=llama_server,
+        model="smollm2-135m-instruct",
+        reasks=0,
+        max_output_tokens=128,
+        timeout=120,
+    )
     backend = HTTPBackend(settings)
     try:
         result = StructuredCaller(backend, settings).call(

@@ -16,8 +16,12 @@ def test_plain_text(seed_text: str) -> None:
 
 
 def test_json_with_title_date_and_claims() -> None:
-    data = {"text": "Rain fell. Roads closed.", "title": "Storm", "published": "2025-01-02",
-            "claims": ["Roads closed"]}  # fmt: skip
+    data = {
+        "text": "Rain fell. Roads closed.",
+        "title": "Storm",
+        "published": "2025-01-02",
+        "claims": ["Roads closed"],
+    }
     article, claims = parse_article(json.dumps(data).encode(), name="a.json")
     assert (article.title, article.published, claims) == (
         "Storm",

@@ -15,11 +15,31 @@ from summarizer.schemas_export import stale_schemas
 from tests.conftest import ROOT
 
 DOCUMENTED = {
-    "Analysis", "Article", "ArticleInfo", "AsyncSummarizer", "ClaimStance", "ConfigError",
-    "EndpointError", "Event", "InputError", "KeyPoint", "Metadata", "ModelError",
-    "ModelNotFoundError", "OutputError", "OutputTruncatedError", "Settings", "Span", "Stance",
-    "Summarizer", "SummarizerError", "Summary", "Usage", "UsageError", "analyze",
-}  # fmt: skip
+    "Analysis",
+    "Article",
+    "ArticleInfo",
+    "AsyncSummarizer",
+    "ClaimStance",
+    "ConfigError",
+    "EndpointError",
+    "Event",
+    "InputError",
+    "KeyPoint",
+    "Metadata",
+    "ModelError",
+    "ModelNotFoundError",
+    "OutputError",
+    "OutputTruncatedError",
+    "Settings",
+    "Span",
+    "Stance",
+    "Summarizer",
+    "SummarizerError",
+    "Summary",
+    "Usage",
+    "UsageError",
+    "analyze",
+}
 
 
 def test_exported_names_are_the_documented_ones() -> None:
@@ -40,10 +60,20 @@ def test_json_schemas_match_the_models() -> None:
 @pytest.mark.slow
 def test_wheel_carries_prompts_and_schemas(tmp_path: Path) -> None:
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
-         "-w", str(tmp_path), str(ROOT)],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "-w",
+            str(tmp_path),
+            str(ROOT),
+        ],
         check=True,
-    )  # fmt: skip
+    )
     (wheel,) = tmp_path.glob("summarizer-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
     for template in (ROOT / "prompts").glob("*.j2"):

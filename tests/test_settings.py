@@ -18,8 +18,10 @@ def test_arguments_beat_environment_beat_defaults(monkeypatch: pytest.MonkeyPatc
     monkeypatch.setenv("SUMMARIZER_STRATEGY", "combined")
     from_env = load_settings()
     assert (from_env.base_url, from_env.model, from_env.strategy) == (
-        "http://127.0.0.1:1/v1", "from-env", "combined"
-    )  # fmt: skip
+        "http://127.0.0.1:1/v1",
+        "from-env",
+        "combined",
+    )
     assert from_env.backend == "openai"
     given = load_settings(base_url="http://127.0.0.1:2/v1", model="arg", strategy=None)
     assert (given.base_url, given.model, given.strategy) == (

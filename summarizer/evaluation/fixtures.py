@@ -117,5 +117,9 @@ def load_fixtures(folder: Path) -> list[Fixture]:
 
 
 def dump_fixture(fixture: Fixture) -> str:
-    return json.dumps(fixture.model_dump(mode="json", exclude_defaults=False), indent=2,
-                      ensure_ascii=False) + "\n"  # fmt: skip
+    return (
+        json.dumps(
+            fixture.model_dump(mode="json", exclude_defaults=False), indent=2, ensure_ascii=False
+        )
+        + "\n"
+    )

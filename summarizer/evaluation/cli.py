@@ -1,0 +1,258 @@
+"""``summarizer eval``: run, compare and meta-evaluate. Kept apart from the main CLI so
+that module stays small; it only maps options to the evaluation library."""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, Protocol, TypeVar
+
+import click
+from click_default_group import DefaultGroup
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+from rich.table import Table
+
+from summarizer.errors import InputError
+
+DEFAULT_FIXTURES = Path("evals") / "fixtures"
+DATASET_NAMES = ("summeval", "fnc1", "wikievents", "ecbplus", "casie")
+
+
+def _eval() -> None:
+    """Score systems on hand-labelled fixtures or a public dataset."""
+
+
+# `summarizer eval [PATH]` means `summarizer eval run [PATH]`.
+eval_group: click.Group = click.group(  # type: ignore[no-untyped-call]
+    cls=DefaultGroup, default="run", default_if_no_args=True
+)(_eval)
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class Decorator(Protocol):
+    def __call__(self, func: F, /) -> F: ...
+
+
+def register(main: click.Group, model_options: Decorator, errors: Decorator) -> None:
+    """Attach ``eval`` to the main CLI, with its shared model options and error mapping."""
+
+    @eval_group.command("run")
+    @click.argument("path", required=False, type=click.Path(path_type=Path))
+    @click.option(
+        "--dataset",
+        type=click.Choice(DATASET_NAMES),
+        help="PATH is this public dataset (a .jsonl file or the data folder).",
+    )
+    @click.option("--limit", type=int, help="Only the first N items.")
+    @click.option(
+        "--systems",
+        default="pipeline,naive,lead3",
+        show_default=True,
+        help="Comma-separated: pipeline, naive, lead3.",
+    )
+    @click.option(
+        "--out",
+        type=click.Path(file_okay=False, path_type=Path),
+        help="Run folder. Default: runs/<time>-<source>.",
+    )
+    @click.option("--concurrency", type=int, default=1, show_default=True)
+    @click.option(
+        "--cache",
+        "cache_path",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="Response cache file (SQLite). Default: ~/.cache/summarizer.",
+    )
+    @click.option("--no-cache", is_flag=True, help="Call the model for every item.")
+    @click.option("--resume", is_flag=True, help="Keep finished items in --out; rerun the rest.")
+    @click.option("--quiet", is_flag=True, help="No progress bar.")
+    @model_options
+    @errors
+    def run(
+        path: Path | None,
+        dataset: str | None,
+        limit: int | None,
+        systems: str,
+        out: Path | None,
+        concurrency: int,
+        cache_path: Path | None,
+        no_cache: bool,
+        resume: bool,
+        quiet: bool,
+        **overrides: Any,
+    ) -> None:
+        """Run the eval over fixtures (default: evals/fixtures) or a dataset."""
+        from summarizer.cache import DEFAULT_PATH, ResponseCache
+        from summarizer.evaluation.datasets import load_dataset
+        from summarizer.evaluation.fixtures import load_fixtures
+        from summarizer.evaluation.report import write_report
+        from summarizer.evaluation.runner import read_records, run_eval
+        from summarizer.evaluation.systems import SYSTEMS, make_system
+        from summarizer.settings import load_settings
+
+        if resume and out is None:
+            raise click.UsageError("--resume needs --out, the run folder to resume")
+        if dataset:
+            if path is None:
+                raise click.UsageError("--dataset needs PATH, the dataset file or folder")
+            fixtures = load_dataset(dataset, path, limit=limit)
+        else:
+            folder = path or DEFAULT_FIXTURES
+            if not folder.is_dir():
+                raise InputError(f"no fixtures folder at {folder}")
+            fixtures = load_fixtures(folder)[:limit]
+        if not fixtures:
+            raise InputError("no items to evaluate")
+        names = [n.strip() for n in systems.split(",") if n.strip()]
+        if unknown := [n for n in names if n not in SYSTEMS]:
+            raise click.UsageError(f"unknown system(s) {unknown}; choose from {list(SYSTEMS)}")
+        settings = load_settings(**overrides)
+        chosen = [make_system(n, settings) for n in names]
+        label = dataset or "fixtures"
+        out = out or Path("runs") / f"{time.strftime('%Y%m%d-%H%M%S')}-{label}"
+        cache = None if no_cache else ResponseCache(cache_path or DEFAULT_PATH)
+        shown = {
+            "model": settings.model_name,
+            "backend": settings.backend,
+            "strategy": settings.strategy,
+            "mode": settings.mode,
+            "source": label,
+            "systems": ",".join(names),
+        }
+        console = Console(stderr=True)
+        try:
+            with Progress(
+                TextColumn("{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                TextColumn("eta"),
+                TimeRemainingColumn(),
+                console=console,
+                disable=quiet,
+            ) as progress:
+                task = progress.add_task(f"eval {label}", total=len(fixtures) * len(chosen))
+
+                def advance(done: int, total: int, record: Any) -> None:
+                    progress.update(task, completed=done)
+                    if not record.ok:
+                        progress.console.print(
+                            f"[yellow]{record.system} failed on {record.item}:[/] {record.error}",
+                            highlight=False,
+                            markup=True,
+                            soft_wrap=True,
+                        )
+
+                summary = run_eval(
+                    fixtures,
+                    chosen,
+                    out,
+                    concurrency=concurrency,
+                    cache=cache,
+                    resume=resume,
+                    settings=shown,
+                    on_record=advance,
+                )
+        finally:
+            for system in chosen:
+                system.close()
+            if cache:
+                cache.close()
+        report = write_report(out, summary, read_records(out), fixtures)
+        Console().print(metrics_table(summary.systems))
+        hits = (
+            f", cache {summary.cache['hits']} hits / {summary.cache['misses']} misses"
+            if summary.cache
+            else ""
+        )
+        click.echo(f"{summary.model_calls} model calls in {summary.seconds:.1f} s{hits}")
+        click.echo(f"wrote {out / 'items.jsonl'}, {out / 'summary.json'}, {report}")
+
+    @eval_group.command("compare")
+    @click.argument("before", type=click.Path(file_okay=False, path_type=Path))
+    @click.argument("after", type=click.Path(file_okay=False, path_type=Path))
+    @click.option("--system", default="pipeline", show_default=True)
+    @click.option(
+        "--threshold",
+        type=float,
+        default=0.02,
+        show_default=True,
+        help="A metric worse by more than this (and significantly) is a regression.",
+    )
+    @errors
+    def compare(before: Path, after: Path, system: str, threshold: float) -> None:
+        """Paired bootstrap comparison of two runs; exit 1 on a regression."""
+        from summarizer.evaluation.compare import compare_runs
+        from summarizer.evaluation.report import METRICS, fmt
+
+        changes = compare_runs(before, after, system=system, threshold=threshold)
+        table = Table(title=f"{system}: {before} → {after}", title_justify="left")
+        for column in ("metric", "items", "before", "after", "change", "95% CI", ""):
+            table.add_column(column, justify="right" if column not in ("metric", "") else "left")
+        for c in changes:
+            kind = METRICS[c.metric].kind
+            verdict = "[red]regression[/]" if c.regression else ""
+            table.add_row(
+                METRICS[c.metric].label,
+                str(c.items),
+                fmt(c.before, kind),
+                fmt(c.after, kind),
+                f"{c.delta:+.3f}",
+                f"[{c.low:+.3f}, {c.high:+.3f}]",
+                verdict,
+            )
+        Console().print(table)
+        regressions = [c.metric for c in changes if c.regression]
+        if regressions:
+            click.echo(f"regression beyond {threshold}: {', '.join(regressions)}", err=True)
+            sys.exit(1)
+
+    @eval_group.command("meta")
+    @click.argument("path", type=click.Path(path_type=Path))
+    @click.option("--limit", type=int, help="Only the first N articles.")
+    @errors
+    def meta(path: Path, limit: int | None) -> None:
+        """Kendall tau of our summary scorers with SummEval's expert ratings (PATH: the
+        summeval .jsonl file or the data folder)."""
+        from summarizer.evaluation.datasets import load_summeval_systems
+        from summarizer.evaluation.meta import meta_evaluate
+
+        items = load_summeval_systems(path, limit=limit)
+        table = Table(
+            title=f"SummEval, {len(items)} articles × 16 systems: Kendall tau", title_justify="left"
+        )
+        for column in ("scorer", "rating", "summary level", "system level"):
+            table.add_column(column, justify="left" if column in ("scorer", "rating") else "right")
+        for c in meta_evaluate(items):
+            table.add_row(c.scorer, c.rating, f"{c.summary_level:.3f}", f"{c.system_level:.3f}")
+        Console().print(table)
+
+    main.add_command(eval_group, "eval")
+
+
+def metrics_table(systems: dict[str, dict[str, float | None]]) -> Table:
+    from summarizer.evaluation.report import METRIC_GROUPS, fmt
+
+    table = Table(box=None, title_justify="left")
+    table.add_column("metric")
+    for name in systems:
+        table.add_column(name, justify="right")
+    for group, metrics in METRIC_GROUPS:
+        rows = [m for m in metrics if any(systems[s].get(m.key) is not None for s in systems)]
+        if not rows:
+            continue
+        table.add_row(f"[bold]{group}[/]")
+        for m in rows:
+            table.add_row(f"  {m.label}", *(fmt(systems[s].get(m.key), m.kind) for s in systems))
+    return table

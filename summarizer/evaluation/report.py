@@ -1,0 +1,167 @@
+"""The self-contained HTML report of a run: metrics side by side, then every item with
+gold next to each system's prediction and the evidence highlighted in the article."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup, escape
+
+from summarizer.evaluation.fixtures import Fixture
+from summarizer.evaluation.runner import ItemRecord, RunSummary
+
+REPORT = "report.html"
+
+
+@dataclass(frozen=True)
+class Metric:
+    key: str
+    label: str
+    kind: str = "ratio"  # ratio | number | seconds
+    higher_is_better: bool = True
+
+
+METRIC_GROUPS: list[tuple[str, list[Metric]]] = [
+    (
+        "validity",
+        [
+            Metric("valid_first_try_rate", "schema-valid, first attempt"),
+            Metric("valid_rate", "schema-valid after re-asks"),
+            Metric("failed_rate", "failed", higher_is_better=False),
+        ],
+    ),
+    (
+        "grounding",
+        [
+            Metric("evidence_exact", "evidence spans exact"),
+            Metric(
+                "unsupported_rate", "unsupported names/numbers in summary", higher_is_better=False
+            ),
+        ],
+    ),
+    (
+        "summary",
+        [
+            Metric("rouge1", "ROUGE-1 F1"),
+            Metric("rouge2", "ROUGE-2 F1"),
+            Metric("rougeL", "ROUGE-L F1"),
+            Metric("key_fact_recall", "key-fact recall"),
+            Metric("summary_words", "summary length (words)", "number", higher_is_better=False),
+        ],
+    ),
+    (
+        "events",
+        [
+            Metric("event_precision", "precision"),
+            Metric("event_recall", "recall"),
+            Metric("event_f1", "F1"),
+            Metric("event_date_accuracy", "date accuracy (matched)"),
+            Metric("event_location_accuracy", "location accuracy (matched)"),
+            Metric("event_status_accuracy", "status accuracy (matched)"),
+        ],
+    ),
+    (
+        "stances",
+        [
+            Metric("stance_precision", "precision"),
+            Metric("stance_recall", "recall"),
+            Metric("stance_f1", "F1"),
+            Metric("stance_position_accuracy", "position accuracy (matched)"),
+        ],
+    ),
+    (
+        "claim stance",
+        [
+            Metric("claim_accuracy", "accuracy"),
+            Metric("claim_macro_f1", "macro-F1"),
+            Metric("fnc1_relative", "FNC-1 score (share of maximum)"),
+        ],
+    ),
+    (
+        "cost per item",
+        [
+            Metric("total_tokens", "tokens", "number", higher_is_better=False),
+            Metric("latency_s", "latency", "seconds", higher_is_better=False),
+            Metric("attempts", "requests", "number", higher_is_better=False),
+        ],
+    ),
+]
+METRICS = {m.key: m for _, group in METRIC_GROUPS for m in group}
+
+
+def fmt(value: float | None, kind: str) -> str:
+    if value is None:
+        return "–"
+    if kind == "number":
+        return f"{value:,.1f}"
+    if kind == "seconds":
+        return f"{value:.1f} s"
+    return f"{value:.3f}"
+
+
+def highlighted(text: str, spans: Sequence[tuple[int, int]]) -> Markup:
+    """The text with the given character ranges in <mark>, overlapping ranges merged."""
+    merged: list[list[int]] = []
+    for start, end in sorted((max(0, s), min(len(text), e)) for s, e in spans if e > s):
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    out, cursor = [], 0
+    for start, end in merged:
+        out.append(escape(text[cursor:start]))
+        out.append(Markup("<mark>") + escape(text[start:end]) + Markup("</mark>"))
+        cursor = end
+    out.append(escape(text[cursor:]))
+    return Markup("").join(out)
+
+
+def write_report(
+    run_dir: Path, summary: RunSummary, records: Sequence[ItemRecord], fixtures: Sequence[Fixture]
+) -> Path:
+    systems = list(summary.systems)
+    by_item: dict[str, dict[str, ItemRecord]] = {}
+    for r in records:
+        by_item.setdefault(r.item, {})[r.system] = r
+    shown = "pipeline" if "pipeline" in systems else (systems[0] if systems else "")
+    items: list[dict[str, Any]] = []
+    for f in fixtures:
+        mine = by_item.get(f.id, {})
+        pred = mine[shown].prediction if shown in mine else None
+        spans = [(s.start, s.end) for s in pred.all_evidence()] if pred else []
+        items.append(
+            {
+                "fixture": f,
+                "records": mine,
+                "highlight_system": shown,
+                "article_html": highlighted(f.text, spans),
+                "any_events": any(r.prediction and r.prediction.events for r in mine.values()),
+                "any_stances": any(r.prediction and r.prediction.stances for r in mine.values()),
+            }
+        )
+    best = {}
+    for key, metric in METRICS.items():
+        scored = [(v, s) for s in systems if (v := summary.systems[s].get(key)) is not None]
+        if len(scored) > 1:
+            pick = max(scored) if metric.higher_is_better else min(scored)
+            best[key] = pick[1]
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("summarizer.evaluation", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    html = env.get_template("report.html.j2").render(
+        summary=summary,
+        systems=systems,
+        metric_groups=METRIC_GROUPS,
+        items=items,
+        best=best,
+        fmt=fmt,
+    )
+    path = run_dir / REPORT
+    path.write_text(html, encoding="utf-8")
+    return path

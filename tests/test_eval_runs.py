@@ -1,0 +1,183 @@
+"""Eval runs end to end against the scripted server: records, failures, cache, resume,
+report and the compare gate."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from summarizer.cache import ResponseCache
+from summarizer.evaluation.compare import compare_runs
+from summarizer.evaluation.fixtures import Fixture, GoldClaim, GoldEvent, KeyFact, dump_fixture
+from summarizer.evaluation.report import write_report
+from summarizer.evaluation.runner import ItemRecord, read_records, run_eval
+from summarizer.evaluation.systems import make_system
+from summarizer.settings import load_settings
+from tests.scripted_server import ScriptedServer, status
+
+
+def fixtures(seed_text: str) -> list[Fixture]:
+    common = {
+        "source": "test",
+        "topic": "diplomacy",
+        "text": seed_text,
+        "references": ["Choe Son-hui met Wang Yi in Beijing on Sunday."],
+        "key_facts": [KeyFact(fact="met Wang Yi", wordings=["met Wang Yi"])],
+        "aliases": {"Choe Son-hui": ["Choe"]},
+        "events": [
+            GoldEvent(
+                actors=["Choe Son-hui"],
+                action="met",
+                targets=["Wang Yi"],
+                location="Beijing",
+                status="happened",
+            )
+        ],
+    }
+    claims = [GoldClaim(claim="Choe met Wang Yi", label="agree")]
+    return [
+        Fixture.model_validate({"id": "a", **common}),
+        Fixture.model_validate(
+            {"id": "b", **common, "claims": claims, "labelled": ["summary", "events", "claims"]}
+        ),
+    ]
+
+
+def systems(server: ScriptedServer, names: tuple[str, ...] = ("pipeline", "lead3")) -> list:  # type: ignore[type-arg]
+    settings = load_settings(
+        base_url=server.base_url, model="scripted", transport_retries=0, reasks=0, timeout=5
+    )
+    return [make_system(n, settings) for n in names]
+
+
+def test_run_records_scores_and_reports(
+    scripted: ScriptedServer, seed_text: str, tmp_path: Path
+) -> None:
+    items = fixtures(seed_text)
+    summary = run_eval(items, systems(scripted), tmp_path, cache=None)
+    records = read_records(tmp_path)
+    assert sorted((r.system, r.item) for r in records) == [
+        ("lead3", "a"),
+        ("lead3", "b"),
+        ("pipeline", "a"),
+        ("pipeline", "b"),
+    ]
+    pipeline = summary.systems["pipeline"]
+    assert pipeline["event_f1"] == 1.0 and pipeline["evidence_exact"] == 1.0
+    assert pipeline["key_fact_recall"] == 1.0 and pipeline["fnc1_relative"] == 1.0
+    assert summary.systems["lead3"].get("event_f1") == 0.0
+    assert json.loads((tmp_path / "summary.json").read_text())["model_calls"] == 7
+    report = write_report(tmp_path, summary, records, items).read_text()
+    assert "<mark>" in report and "Choe Son-hui" in report and "pipeline" in report
+
+
+def test_a_failed_item_is_recorded_and_the_run_goes_on(
+    scripted: ScriptedServer, seed_text: str, tmp_path: Path
+) -> None:
+    scripted.push(status(500))  # the first request of the first item
+    summary = run_eval(fixtures(seed_text), systems(scripted, ("pipeline",)), tmp_path)
+    failed = [r for r in read_records(tmp_path) if not r.ok]
+    assert len(failed) == 1 and failed[0].error_type == "TransientEndpointError"
+    assert "HTTP 500" in (failed[0].error or "")
+    assert summary.systems["pipeline"]["failed_rate"] == 0.5
+    # A failed item scores as an empty answer, not as missing.
+    assert summary.systems["pipeline"]["event_recall"] == 0.5
+
+
+def test_cache_makes_a_rerun_call_nothing(
+    scripted: ScriptedServer, seed_text: str, tmp_path: Path
+) -> None:
+    cache = ResponseCache(tmp_path / "cache.sqlite")
+    first = run_eval(fixtures(seed_text), systems(scripted), tmp_path / "1", cache=cache)
+    sent = len(scripted.requests)
+    second = run_eval(fixtures(seed_text), systems(scripted), tmp_path / "2", cache=cache)
+    assert first.model_calls == 7 and second.model_calls == 0
+    assert len(scripted.requests) == sent
+    assert cache.hits == 4 and cache.misses == 4
+    assert all(r.cached for r in read_records(tmp_path / "2"))
+    assert second.systems == first.systems
+
+
+def test_resume_reruns_only_failed_and_missing_items(
+    scripted: ScriptedServer, seed_text: str, tmp_path: Path
+) -> None:
+    items = fixtures(seed_text)
+    scripted.push(status(500))
+    run_eval(items, systems(scripted, ("pipeline",)), tmp_path)
+    with (tmp_path / "items.jsonl").open("a") as f:
+        f.write('{"system": "pipeline", "item": "b", "ok": tr')  # a line cut by a crash
+    before = len(scripted.requests)
+    run_eval(items, systems(scripted, ("pipeline",)), tmp_path, resume=True)
+    records = read_records(tmp_path)
+    assert sorted((r.item, r.ok) for r in records) == [("a", True), ("b", True)]
+    assert len(scripted.requests) - before == 3  # only item a ran again
+
+
+def _fake_run(folder: Path, rouge: list[float]) -> None:
+    folder.mkdir()
+    with (folder / "items.jsonl").open("w") as f:
+        for i, value in enumerate(rouge):
+            record = ItemRecord(
+                system="pipeline", item=f"i{i}", ok=True, scores={"rouge1": value, "event_f1": 0.5}
+            )
+            f.write(record.model_dump_json() + "\n")
+
+
+def test_compare_flags_a_regression_and_gates_the_cli(tmp_path: Path) -> None:
+    good, bad = tmp_path / "good", tmp_path / "bad"
+    _fake_run(good, [0.40 + 0.01 * (i % 5) for i in range(30)])
+    _fake_run(bad, [0.30 + 0.01 * (i % 5) for i in range(30)])
+    changes = {c.metric: c for c in compare_runs(good, bad)}
+    assert changes["rouge1"].regression and not changes["event_f1"].regression
+    assert changes["rouge1"].high < 0
+    assert not any(c.regression for c in compare_runs(bad, good))
+
+    def cli(a: Path, b: Path) -> int:
+        command = [sys.executable, "-m", "summarizer", "eval", "compare", str(a), str(b)]
+        return subprocess.run(command, capture_output=True, timeout=120).returncode
+
+    assert cli(good, bad) == 1
+    assert cli(bad, good) == 0
+
+
+def test_eval_cli_end_to_end(scripted: ScriptedServer, seed_text: str, tmp_path: Path) -> None:
+    folder = tmp_path / "fixtures"
+    folder.mkdir()
+    for f in fixtures(seed_text):
+        (folder / f"{f.id}.json").write_text(dump_fixture(f))
+    out = tmp_path / "run"
+    command = [
+        sys.executable,
+        "-m",
+        "summarizer",
+        "eval",
+        str(folder),
+        "--base-url",
+        scripted.base_url,
+        "--model",
+        "m",
+        "--out",
+        str(out),
+        "--no-cache",
+        "--quiet",
+    ]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert "event" in done.stdout and (out / "report.html").is_file()
+    assert {r.system for r in read_records(out)} == {"pipeline", "naive", "lead3"}
+
+
+def test_missing_run_folder_is_a_clear_error(tmp_path: Path) -> None:
+    command = [sys.executable, "-m", "summarizer", "eval", "compare", str(tmp_path), str(tmp_path)]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2 and "items.jsonl is missing" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+@pytest.fixture(autouse=True)
+def _no_user_cache(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
