@@ -4,7 +4,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint schemas clean
+DATA ?= ../shared/data
+# Dataset evals in CI take this many articles per dataset (the whole dev sets take hours
+# with the embedded model on 2 cores).
+CI_LIMIT ?= 4
+
+.PHONY: run test lint schemas eval eval-datasets meta eval-ci clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +29,33 @@ lint: $(STAMP)
 	$(BIN)/ruff check summarizer tests
 	$(BIN)/ruff format --check summarizer tests
 	$(BIN)/mypy summarizer
+
+## The fixture eval with the embedded model: our pipeline against Lead-3 and a naive prompt.
+eval: $(STAMP)
+	$(BIN)/summarizer eval evals/fixtures --out runs/fixtures
+
+## The public datasets in $(DATA), where present, and the meta-evaluation of our scorers.
+eval-datasets: $(STAMP)
+	$(BIN)/summarizer eval --dataset summeval $(DATA) --out runs/summeval
+	$(BIN)/summarizer eval --dataset fnc1 $(DATA) --out runs/fnc1
+	$(BIN)/summarizer eval --dataset casie $(DATA) --out runs/casie
+	$(BIN)/summarizer eval meta $(DATA)
+
+meta: $(STAMP)
+	$(BIN)/summarizer eval meta $(DATA)
+
+## CI: every fixture with the embedded model, gated against the committed reference run;
+## then a few articles of each dataset when the data folder is there.
+eval-ci: $(STAMP)
+	rm -rf runs/ci-fixtures
+	$(BIN)/summarizer eval evals/fixtures --out runs/ci-fixtures --no-cache --quiet
+	$(BIN)/summarizer eval compare evals/reference/fixtures runs/ci-fixtures
+	@if [ -d "$(DATA)" ]; then \
+		for d in summeval fnc1 casie; do \
+			$(BIN)/summarizer eval --dataset $$d $(DATA) --limit $(CI_LIMIT) --out runs/ci-$$d --no-cache --quiet || exit 1; \
+		done; \
+		$(BIN)/summarizer eval meta $(DATA); \
+	else echo "no data folder at $(DATA): dataset evals skipped"; fi
 
 ## Regenerate schemas/ from the pydantic models.
 schemas: $(STAMP)

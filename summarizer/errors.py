@@ -19,7 +19,16 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from pydantic import ValidationError
+
     from summarizer.schema import Usage
+
+
+def one_line(exc: ValidationError, whole: str = "input") -> str:
+    """pydantic's validation errors as ``field.path: message; ...`` for a one-line error."""
+    return "; ".join(
+        f"{'.'.join(str(p) for p in e['loc']) or whole}: {e['msg']}" for e in exc.errors()
+    )
 
 
 class SummarizerError(Exception):

@@ -12,7 +12,7 @@ from typing import Any
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from summarizer.article import Article, parse_published
-from summarizer.errors import InputError
+from summarizer.errors import InputError, one_line
 
 MAX_BYTES = 20_000_000
 _HTML_START = re.compile(
@@ -99,10 +99,7 @@ def _from_json(text: str, name: str) -> tuple[Article, list[str]]:
     try:
         given = ArticleInput.model_validate(raw)
     except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc']) or 'input'}: {e['msg']}" for e in exc.errors()
-        )
-        raise InputError(f"{name}: {problems}") from None
+        raise InputError(f"{name}: {one_line(exc)}") from None
     article = Article.from_text(given.text, title=given.title, published=given.published)
     return article, given.claims
 

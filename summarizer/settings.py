@@ -8,7 +8,7 @@ from typing import Any, Literal
 from pydantic import AliasChoices, Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from summarizer.errors import ConfigError
+from summarizer.errors import ConfigError, one_line
 
 EMBEDDED_MODEL = "smollm2-135m-instruct"
 # Names a user may reasonably type for the embedded model.
@@ -90,11 +90,7 @@ def load_settings(**overrides: Any) -> Settings:
     try:
         settings = Settings(**given)
     except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in err['loc']) or 'settings'}: {err['msg']}"
-            for err in exc.errors()
-        )
-        raise ConfigError(f"invalid settings: {problems}") from None
+        raise ConfigError(f"invalid settings: {one_line(exc, 'settings')}") from None
     if settings.backend == "openai" and settings.base_url is None and settings.api_key is None:
         raise ConfigError(
             f"unknown model {settings.model!r}: the embedded model is {EMBEDDED_MODEL!r}; "

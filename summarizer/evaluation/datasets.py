@@ -29,7 +29,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from summarizer.article import Article
-from summarizer.errors import InputError
+from summarizer.errors import InputError, one_line
 from summarizer.evaluation.fixtures import Fixture, GoldClaim, GoldEvent
 from summarizer.schema import EventStatus
 
@@ -290,9 +290,7 @@ def _rows(file: Path) -> Iterator[tuple[int, Row]]:
 
 def _why(exc: Exception) -> str:
     if isinstance(exc, ValidationError):
-        return "; ".join(
-            f"{'.'.join(str(p) for p in e['loc']) or 'fixture'}: {e['msg']}" for e in exc.errors()
-        )
+        return one_line(exc, "fixture")
     if isinstance(exc, KeyError):
         return f"missing field {exc.args[0]!r}"
     return str(exc) or type(exc).__name__

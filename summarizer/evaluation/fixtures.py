@@ -13,7 +13,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from summarizer.errors import InputError
+from summarizer.errors import InputError, one_line
 from summarizer.schema import ClaimLabel, EventStatus, Position
 
 
@@ -102,7 +102,7 @@ def load_fixture(path: Path) -> Fixture:
     try:
         return Fixture.model_validate_json(path.read_bytes())
     except ValidationError as exc:
-        raise InputError(f"{path}: invalid fixture: {exc}") from None
+        raise InputError(f"{path}: invalid fixture: {one_line(exc, 'fixture')}") from None
     except OSError as exc:
         raise InputError(f"cannot read fixture {path}: {exc.strerror}") from None
 
