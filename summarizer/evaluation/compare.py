@@ -13,7 +13,13 @@ from summarizer.evaluation.report import METRIC_GROUPS, METRICS
 from summarizer.evaluation.runner import read_records
 
 # Cost is reported but does not gate: latency on shared machines is noise.
-GATED = [m.key for group, metrics in METRIC_GROUPS if group != "cost per item" for m in metrics]
+GATED = [
+    m.key
+    for group, metrics in METRIC_GROUPS
+    if group != "cost per item"
+    for m in metrics
+    if m.ranked
+]
 
 
 @dataclass(frozen=True)

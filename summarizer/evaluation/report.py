@@ -23,6 +23,7 @@ class Metric:
     label: str
     kind: str = "ratio"  # ratio | number | seconds
     higher_is_better: bool = True
+    ranked: bool = True  # whether a best value is marked (not for, say, length)
 
 
 METRIC_GROUPS: list[tuple[str, list[Metric]]] = [
@@ -50,7 +51,7 @@ METRIC_GROUPS: list[tuple[str, list[Metric]]] = [
             Metric("rouge2", "ROUGE-2 F1"),
             Metric("rougeL", "ROUGE-L F1"),
             Metric("key_fact_recall", "key-fact recall"),
-            Metric("summary_words", "summary length (words)", "number", higher_is_better=False),
+            Metric("summary_words", "summary length (words)", "number", ranked=False),
         ],
     ),
     (
@@ -146,7 +147,7 @@ def write_report(
     best = {}
     for key, metric in METRICS.items():
         scored = [(v, s) for s in systems if (v := summary.systems[s].get(key)) is not None]
-        if len(scored) > 1:
+        if len(scored) > 1 and metric.ranked:
             pick = max(scored) if metric.higher_is_better else min(scored)
             best[key] = pick[1]
     env = jinja2.Environment(
@@ -154,10 +155,21 @@ def write_report(
         autoescape=True,
         undefined=jinja2.StrictUndefined,
     )
+    shown_groups = [
+        (group, kept)
+        for group, metrics in METRIC_GROUPS
+        if (
+            kept := [
+                m
+                for m in metrics
+                if any(summary.systems[s].get(m.key) is not None for s in systems)
+            ]
+        )
+    ]
     html = env.get_template("report.html.j2").render(
         summary=summary,
         systems=systems,
-        metric_groups=METRIC_GROUPS,
+        metric_groups=shown_groups,
         items=items,
         best=best,
         fmt=fmt,
