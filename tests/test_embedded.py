@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 from typing import Literal
 
 import pytest
@@ -128,3 +129,20 @@ def test_every_draft_schema_compiles_to_a_grammar(model: type[BaseModel]) -> Non
     assert "root ::=" in grammar
     llama_grammar.LlamaGrammar.from_string(grammar, verbose=False)
     assert json.dumps(schema)  # and it is what instructor sends
+
+
+def test_eval_run_on_the_reference_fixture(tmp_path: Path) -> None:
+    from summarizer.evaluation.fixtures import load_fixtures
+    from summarizer.evaluation.runner import run_eval
+    from summarizer.evaluation.systems import make_system
+    from tests.conftest import ROOT
+
+    (seed,) = [f for f in load_fixtures(ROOT / "evals" / "fixtures") if f.id == "seed-nk-china-fm"]
+    settings = load_settings()
+    systems = [make_system(n, settings) for n in ("pipeline", "lead3")]
+    summary = run_eval([seed], systems, tmp_path)
+    pipeline = summary.systems["pipeline"]
+    assert pipeline["valid_rate"] == 1.0 and pipeline["evidence_exact"] == 1.0
+    assert pipeline["rouge1"] is not None and pipeline["rouge1"] > 0.1
+    assert pipeline["event_f1"] is not None and pipeline["fnc1_relative"] is not None
+    assert summary.systems["lead3"]["rouge1"] is not None

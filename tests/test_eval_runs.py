@@ -181,3 +181,13 @@ def test_missing_run_folder_is_a_clear_error(tmp_path: Path) -> None:
 @pytest.fixture(autouse=True)
 def _no_user_cache(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
+
+
+def test_markdown_table_of_a_run(scripted: ScriptedServer, seed_text: str, tmp_path: Path) -> None:
+    run_eval(fixtures(seed_text), systems(scripted), tmp_path)
+    command = [sys.executable, "-m", "summarizer", "eval", "table", str(tmp_path)]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0] == "| metric | pipeline | lead3 |"
+    assert "| events: F1 | 1.000 | 0.000 |" in lines

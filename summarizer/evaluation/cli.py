@@ -218,6 +218,21 @@ def register(main: click.Group, model_options: Decorator, errors: Decorator) -> 
             click.echo(f"regression beyond {threshold}: {', '.join(regressions)}", err=True)
             sys.exit(1)
 
+    @eval_group.command("table")
+    @click.argument("run_dir", type=click.Path(file_okay=False, path_type=Path))
+    @errors
+    def table(run_dir: Path) -> None:
+        """Print a run's metrics as a Markdown table."""
+        from summarizer.evaluation.report import markdown_table
+        from summarizer.evaluation.runner import SUMMARY, RunSummary
+
+        path = run_dir / SUMMARY
+        if not path.is_file():
+            raise InputError(f"{run_dir} has no {SUMMARY}: is it a finished eval run?")
+        click.echo(
+            markdown_table(RunSummary.model_validate_json(path.read_text()).systems), nl=False
+        )
+
     @eval_group.command("meta")
     @click.argument("path", type=click.Path(path_type=Path))
     @click.option("--limit", type=int, help="Only the first N articles.")

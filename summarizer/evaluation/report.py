@@ -104,6 +104,20 @@ def fmt(value: float | None, kind: str) -> str:
     return f"{value:.3f}"
 
 
+def markdown_table(systems: dict[str, dict[str, float | None]]) -> str:
+    """The run's metrics as a Markdown table, for a README or a pull request."""
+    names = list(systems)
+    lines = [f"| metric | {' | '.join(names)} |", f"|---|{'---|' * len(names)}"]
+    for group, metrics in METRIC_GROUPS:
+        for m in metrics:
+            values = [systems[s].get(m.key) for s in names]
+            if all(v is None for v in values):
+                continue
+            cells = " | ".join(fmt(v, m.kind) for v in values)
+            lines.append(f"| {group}: {m.label} | {cells} |")
+    return "\n".join(lines) + "\n"
+
+
 def highlighted(text: str, spans: Sequence[tuple[int, int]]) -> Markup:
     """The text with the given character ranges in <mark>, overlapping ranges merged."""
     merged: list[list[int]] = []
