@@ -18,6 +18,7 @@ _DATE_HEADER = re.compile(r"\A\s*date\s+(\d{4}-\d{2}-\d{2})\s+")
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 _WORD = re.compile(r"[^\W_][\w'’\-]*")
 _NUMBER = re.compile(r"\d[\d,.]*\d|\d")
+_POSSESSIVE = re.compile(r"['’]s?$")
 # A "sentence" longer than this is cut at a space, so that one unpunctuated wall of
 # text still yields citable units of a sensible size.
 MAX_SENTENCE_CHARS = 400
@@ -85,6 +86,7 @@ class Article:
     def content_vocabulary(self) -> frozenset[str]:
         """Lower-cased words and comma-free numbers of the text, for support checks."""
         words = {w.lower() for w in _WORD.findall(self.text)}
+        words |= {_POSSESSIVE.sub("", w) for w in words}  # "Gaal's" supports "Gaal"
         numbers = {n.replace(",", "").rstrip(".") for n in _NUMBER.findall(self.text)}
         return frozenset(words | numbers)
 

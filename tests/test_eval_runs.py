@@ -191,3 +191,21 @@ def test_markdown_table_of_a_run(scripted: ScriptedServer, seed_text: str, tmp_p
     lines = done.stdout.splitlines()
     assert lines[0] == "| metric | pipeline | lead3 |"
     assert "| events: F1 | 1.000 | 0.000 |" in lines
+
+
+def test_rescore_recomputes_scores_without_model_calls(
+    scripted: ScriptedServer, seed_text: str, tmp_path: Path
+) -> None:
+    from summarizer.evaluation.runner import rescore
+
+    items = fixtures(seed_text)
+    first = run_eval(items, systems(scripted), tmp_path)
+    sent = len(scripted.requests)
+    changed = [
+        items[0].model_copy(update={"references": ["Completely different words."]}),
+        items[1],
+    ]
+    again = rescore(tmp_path, changed)
+    assert len(scripted.requests) == sent
+    assert again.systems["pipeline"]["rouge1"] < first.systems["pipeline"]["rouge1"]  # type: ignore[operator]
+    assert again.systems["pipeline"]["event_f1"] == first.systems["pipeline"]["event_f1"]

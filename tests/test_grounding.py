@@ -63,3 +63,8 @@ def test_control_characters_inside_strings_are_escaped() -> None:
     assert escape_control_characters('{"a": "x\ny",\n "b": 1}') == '{"a": "x\\ny",\n "b": 1}'
     assert escape_control_characters('{"a": "q\\"\t"}') == '{"a": "q\\"\\t"}'
     assert escape_control_characters('{"a": "plain"}') == '{"a": "plain"}'
+
+
+def test_a_possessive_in_the_article_supports_the_plain_name() -> None:
+    article = Article.from_text("Van Gaal's side won. NBC's report followed.")
+    assert unsupported_content(article, "Van Gaal spoke to NBC.") == []

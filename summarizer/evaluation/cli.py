@@ -23,6 +23,7 @@ from rich.progress import (
 from rich.table import Table
 
 from summarizer.errors import InputError
+from summarizer.evaluation.fixtures import Fixture
 
 DEFAULT_FIXTURES = Path("evals") / "fixtures"
 DATASET_NAMES = ("summeval", "fnc1", "wikievents", "ecbplus", "casie")
@@ -94,8 +95,6 @@ def register(main: click.Group, model_options: Decorator, errors: Decorator) -> 
     ) -> None:
         """Run the eval over fixtures (default: evals/fixtures) or a dataset."""
         from summarizer.cache import DEFAULT_PATH, ResponseCache
-        from summarizer.evaluation.datasets import load_dataset
-        from summarizer.evaluation.fixtures import load_fixtures
         from summarizer.evaluation.report import write_report
         from summarizer.evaluation.runner import read_records, run_eval
         from summarizer.evaluation.systems import SYSTEMS, make_system
@@ -103,17 +102,7 @@ def register(main: click.Group, model_options: Decorator, errors: Decorator) -> 
 
         if resume and out is None:
             raise click.UsageError("--resume needs --out, the run folder to resume")
-        if dataset:
-            if path is None:
-                raise click.UsageError("--dataset needs PATH, the dataset file or folder")
-            fixtures = load_dataset(dataset, path, limit=limit)
-        else:
-            folder = path or DEFAULT_FIXTURES
-            if not folder.is_dir():
-                raise InputError(f"no fixtures folder at {folder}")
-            fixtures = load_fixtures(folder)[:limit]
-        if not fixtures:
-            raise InputError("no items to evaluate")
+        fixtures = _load_items(path, dataset, limit)
         names = [n.strip() for n in systems.split(",") if n.strip()]
         if unknown := [n for n in names if n not in SYSTEMS]:
             raise click.UsageError(f"unknown system(s) {unknown}; choose from {list(SYSTEMS)}")
@@ -218,6 +207,21 @@ def register(main: click.Group, model_options: Decorator, errors: Decorator) -> 
             click.echo(f"regression beyond {threshold}: {', '.join(regressions)}", err=True)
             sys.exit(1)
 
+    @eval_group.command("rescore")
+    @click.argument("run_dir", type=click.Path(file_okay=False, path_type=Path))
+    @click.argument("path", required=False, type=click.Path(path_type=Path))
+    @click.option("--dataset", type=click.Choice(DATASET_NAMES))
+    @errors
+    def rescore_run(run_dir: Path, path: Path | None, dataset: str | None) -> None:
+        """Score a run's stored predictions again with the current scorers (no model calls)."""
+        from summarizer.evaluation.report import write_report
+        from summarizer.evaluation.runner import read_records, rescore
+
+        fixtures = _load_items(path, dataset, None)
+        summary = rescore(run_dir, fixtures)
+        write_report(run_dir, summary, read_records(run_dir), fixtures)
+        Console().print(metrics_table(summary.systems))
+
     @eval_group.command("table")
     @click.argument("run_dir", type=click.Path(file_okay=False, path_type=Path))
     @errors
@@ -254,6 +258,24 @@ def register(main: click.Group, model_options: Decorator, errors: Decorator) -> 
         Console().print(table)
 
     main.add_command(eval_group, "eval")
+
+
+def _load_items(path: Path | None, dataset: str | None, limit: int | None) -> list[Fixture]:
+    from summarizer.evaluation.datasets import load_dataset
+    from summarizer.evaluation.fixtures import load_fixtures
+
+    if dataset:
+        if path is None:
+            raise click.UsageError("--dataset needs PATH, the dataset file or folder")
+        fixtures = load_dataset(dataset, path, limit=limit)
+    else:
+        folder = path or DEFAULT_FIXTURES
+        if not folder.is_dir():
+            raise InputError(f"no fixtures folder at {folder}")
+        fixtures = load_fixtures(folder)[:limit]
+    if not fixtures:
+        raise InputError("no items to evaluate")
+    return fixtures
 
 
 def metrics_table(systems: dict[str, dict[str, float | None]]) -> Table:

@@ -124,6 +124,28 @@ def run_eval(
     return summary
 
 
+def rescore(run_dir: Path, fixtures: Sequence[Fixture]) -> RunSummary:
+    """Score a finished run's predictions again (after a scorer changed): no model calls."""
+    by_id = {f.id: f for f in fixtures}
+    records = read_records(run_dir)
+    if missing := sorted({r.item for r in records} - set(by_id)):
+        raise InputError(f"the run has items the fixtures lack: {', '.join(missing[:5])}")
+    again = []
+    for r in records:
+        fixture = by_id[r.item]
+        fresh = _scored(
+            r.system, fixture, article_of(fixture), r.prediction or Prediction(), cached=r.cached
+        )
+        again.append(
+            fresh.model_copy(update={"ok": r.ok, "error": r.error, "error_type": r.error_type})
+        )
+    _write_records(run_dir / ITEMS, again)
+    old = RunSummary.model_validate_json((run_dir / SUMMARY).read_text(encoding="utf-8"))
+    summary = old.model_copy(update={"systems": aggregate(again)})
+    (run_dir / SUMMARY).write_text(summary.model_dump_json(indent=2) + "\n", encoding="utf-8")
+    return summary
+
+
 def evaluate_one(
     system: System, fixture: Fixture, cache: ResponseCache | None
 ) -> tuple[ItemRecord, int]:
