@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 DATA ?= ../shared/data
 # Dataset evals in CI take this many articles per dataset (the whole dev sets take hours
 # with the embedded model on 2 cores).
-CI_LIMIT ?= 4
+CI_LIMIT ?= 3
 
 .PHONY: run test lint schemas eval eval-datasets meta eval-ci clean
 

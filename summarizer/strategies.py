@@ -51,13 +51,6 @@ class Drafts:
 
 Plan = Generator[CallRequest, BaseModel, Drafts]
 
-PER_TASK: dict[Task, type[BaseModel]] = {
-    "summary": SummaryDraft,
-    "events": EventsDraft,
-    "stances": StancesDraft,
-    "claims": ClaimsDraft,
-}
-
 
 def plan(
     article: Article,

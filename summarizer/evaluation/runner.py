@@ -11,7 +11,6 @@ the successful records already in ``items.jsonl`` and runs the rest again.
 
 from __future__ import annotations
 
-import json
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -280,7 +279,3 @@ def aggregate(records: Sequence[ItemRecord]) -> dict[str, dict[str, float | None
             summary["fnc1_relative"] = earned / best if best else None
         out[system] = summary
     return out
-
-
-def dump_summary(summary: RunSummary) -> str:
-    return json.dumps(summary.model_dump(mode="json"), indent=2)
