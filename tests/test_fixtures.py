@@ -48,3 +48,12 @@ def test_labels_point_at_real_sentences(path: Path, fixtures: list[Fixture]) -> 
     for event in fixture.events:
         if event.time_text:
             assert event.time_text.lower() in fixture.text.lower(), event.time_text
+
+
+def test_claims_are_not_listed_in_the_prompts_label_order(fixtures: list[Fixture]) -> None:
+    # A small model echoes "agree, disagree, discuss, unrelated" in the order the prompt
+    # explains them; fixtures in that order would reward the echo.
+    echo = ["agree", "disagree", "discuss", "unrelated"]
+    for f in fixtures:
+        labels = [c.label for c in f.claims]
+        assert labels != echo[: len(labels)] or len(labels) < 2, f.id
