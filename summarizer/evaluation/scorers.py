@@ -47,8 +47,8 @@ def grounding(pred: Prediction, article: Article) -> Scores:
     )
     summary = f"{pred.headline}\n{pred.summary}"
     items = content_items(summary)
-    unsupported = unsupported_content(article, summary)
-    missing = sum(1 for i in items if i in set(unsupported))
+    unsupported = set(unsupported_content(article, summary))
+    missing = sum(1 for i in items if i in unsupported)
     return {
         "evidence_exact": exact / len(spans) if spans else None,
         "evidence_spans": float(len(spans)),
