@@ -1,6 +1,8 @@
 """Summaries, events and stances from news articles, validated and grounded in the text."""
 
 from summarizer.article import Article
+from summarizer.batch import BatchSummary, arun_batch, run_batch
+from summarizer.cache import ResponseCache
 from summarizer.client import AsyncSummarizer, Summarizer, analyze
 from summarizer.errors import (
     ConfigError,
@@ -16,6 +18,7 @@ from summarizer.errors import (
 from summarizer.schema import (
     Analysis,
     ArticleInfo,
+    BatchRecord,
     ClaimStance,
     Event,
     KeyPoint,
@@ -32,6 +35,8 @@ __all__ = [
     "Article",
     "ArticleInfo",
     "AsyncSummarizer",
+    "BatchRecord",
+    "BatchSummary",
     "ClaimStance",
     "ConfigError",
     "EndpointError",
@@ -43,6 +48,7 @@ __all__ = [
     "ModelNotFoundError",
     "OutputError",
     "OutputTruncatedError",
+    "ResponseCache",
     "Settings",
     "Span",
     "Stance",
@@ -52,5 +58,7 @@ __all__ = [
     "Usage",
     "UsageError",
     "analyze",
+    "arun_batch",
+    "run_batch",
 ]
 __version__ = "0.1.0"

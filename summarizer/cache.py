@@ -13,9 +13,11 @@ import sqlite3
 import threading
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
+from summarizer.article import Article
 from summarizer.errors import ConfigError
+from summarizer.settings import Settings
 
 DEFAULT_PATH = Path.home() / ".cache" / "summarizer" / "responses.sqlite"
 
@@ -23,6 +25,44 @@ DEFAULT_PATH = Path.home() / ".cache" / "summarizer" / "responses.sqlite"
 def cache_key(parts: dict[str, Any]) -> str:
     canonical = json.dumps(parts, sort_keys=True, ensure_ascii=False, default=str)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def settings_parts(settings: Settings) -> dict[str, Any]:
+    """The settings that decide a model's answer. Never the API key: it must not reach
+    cache files or keys."""
+    return {
+        "backend": settings.backend,
+        "model": settings.model_name,
+        "base_url": settings.base_url,
+        "mode": settings.mode,
+        "temperature": settings.temperature,
+        "max_output_tokens": settings.max_output_tokens,
+        "context_tokens": settings.context_tokens,
+        "reasks": settings.reasks,
+        "seed": settings.seed,
+        "repeat_penalty": settings.repeat_penalty,
+    }
+
+
+def article_hash(article: Article, claims: list[str]) -> str:
+    published = article.published.isoformat() if article.published else ""
+    parts = [article.text, article.title or "", published, *claims]
+    return hashlib.sha256("\x1e".join(parts).encode("utf-8")).hexdigest()
+
+
+def analysis_key(
+    settings: Settings, prompt_versions: dict[str, str], article: Article, claims: list[str]
+) -> str:
+    """The key of one article's analysis by the pipeline."""
+    return cache_key(
+        {
+            "kind": "analysis",
+            "strategy": settings.strategy,
+            "prompts": prompt_versions,
+            **settings_parts(settings),
+            "article": article_hash(article, claims),
+        }
+    )
 
 
 class ResponseCache:
@@ -65,3 +105,9 @@ class ResponseCache:
     def close(self) -> None:
         with self._lock:
             self._db.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()

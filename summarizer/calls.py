@@ -14,6 +14,7 @@ also the boundary where instructor's exceptions become ours.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -55,10 +56,12 @@ class CallLog:
 
     def record(self, completion: ChatCompletion) -> None:
         if completion.usage is not None:
+            details = completion.usage.prompt_tokens_details
             self.usage = self.usage + Usage(
                 prompt_tokens=completion.usage.prompt_tokens,
                 completion_tokens=completion.usage.completion_tokens,
                 total_tokens=completion.usage.total_tokens,
+                cached_prompt_tokens=(details.cached_tokens or 0) if details else 0,
             )
         if completion.choices:
             message = completion.choices[0].message
@@ -80,6 +83,8 @@ class CallRequest:
 class StructuredCaller:
     def __init__(self, backend: Backend, settings: Settings) -> None:
         self.backend = backend
+        # Set by a batch run: the requests in flight at once, over all its articles.
+        self.limiter: asyncio.Semaphore | None = None
         self._settings = settings
         self._sampling: dict[str, Any] = {
             "temperature": settings.temperature,
@@ -117,7 +122,7 @@ class StructuredCaller:
             async for attempt in AsyncRetrying(**self._transport_policy()):
                 with attempt:
                     log.attempts += 1
-                    completion = _non_empty(await self.backend.acomplete(kwargs))
+                    completion = _non_empty(await self._acomplete(kwargs))
             return _accept(completion, log, self._settings.max_output_tokens)
 
         log.calls += 1
@@ -133,6 +138,12 @@ class StructuredCaller:
             )
         except Exception as exc:
             raise _as_ours(exc, request, log) from exc
+
+    async def _acomplete(self, kwargs: dict[str, Any]) -> ChatCompletion:
+        if self.limiter is None:
+            return await self.backend.acomplete(kwargs)
+        async with self.limiter:
+            return await self.backend.acomplete(kwargs)
 
     def _transport_policy(self) -> dict[str, Any]:
         cap = self._settings.max_retry_wait

@@ -1,4 +1,4 @@
-"""The command line: ``summarizer analyze``, ``summarizer schema``.
+"""The command line: ``summarizer analyze``, ``batch``, ``eval``, ``schema``.
 
 Thin by design: parse options, call the library, map its errors to exit codes
 (2: the caller can fix it, 3: the model or endpoint failed) and one-line messages.
@@ -162,13 +162,15 @@ def schema(out: Path | None, check: bool) -> None:
         click.echo(f"wrote {path}")
 
 
-def _register_eval() -> None:
-    from summarizer.evaluation.cli import register
+def _register_subcommands() -> None:
+    from summarizer.batch_cli import register as register_batch
+    from summarizer.evaluation.cli import register as register_eval
 
-    register(main, model_options, _errors_to_exit_codes)
+    register_batch(main, model_options, _errors_to_exit_codes)
+    register_eval(main, model_options, _errors_to_exit_codes)
 
 
-_register_eval()
+_register_subcommands()
 
 if __name__ == "__main__":  # pragma: no cover
     main()

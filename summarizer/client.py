@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Iterable, Sequence
 from datetime import date
 from typing import Any, Self
 
 from summarizer.article import Article
 from summarizer.backends import make_backend
+from summarizer.cache import ResponseCache
 from summarizer.pipeline import Pipeline
-from summarizer.schema import Analysis
+from summarizer.schema import Analysis, BatchRecord
 from summarizer.settings import Settings, load_settings
 
 
@@ -61,6 +62,31 @@ class AsyncSummarizer(Summarizer):
         claims: Sequence[str] = (),
     ) -> Analysis:
         return await self._pipeline.arun(_article(article, title, published), list(claims))
+
+    async def analyze_many(
+        self,
+        articles: Iterable[str | Article | dict[str, Any]],
+        *,
+        concurrency: int = 4,
+        cache: ResponseCache | None = None,
+    ) -> AsyncIterator[BatchRecord]:
+        """One :class:`BatchRecord` per article, in input order, as each is ready.
+
+        A failed article is a record with its error, not an exception, so one bad input
+        never costs the rest. ``concurrency`` bounds the requests in flight on an
+        endpoint; the embedded model runs one at a time.
+
+        >>> async for record in client.analyze_many(texts, concurrency=8):  # doctest: +SKIP
+        ...     print(record.id, record.ok)
+        """
+        from summarizer.batch import Analyser, BatchItem, analyse_stream
+
+        analyser = Analyser(
+            self.settings, concurrency=concurrency, cache=cache, backend=self._pipeline.backend
+        )
+        items = (BatchItem.of(line, value) for line, value in enumerate(articles, 1))
+        async for record in analyse_stream(analyser, items):
+            yield record
 
     async def aclose(self) -> None:
         await self._pipeline.backend.aclose()

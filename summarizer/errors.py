@@ -85,3 +85,11 @@ class OutputError(ModelError):
 
 class OutputTruncatedError(OutputError):
     """The model's answer stopped at the token limit (finish_reason "length")."""
+
+
+def public_name(exc: SummarizerError) -> str:
+    """The exception's name as users can catch it: the nearest class of this module."""
+    for cls in type(exc).__mro__:
+        if cls.__module__ == __name__:
+            return cls.__name__
+    return type(exc).__name__

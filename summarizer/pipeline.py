@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from pydantic import BaseModel
 
 from summarizer import grounding
 from summarizer.article import Article
 from summarizer.backends import Backend
-from summarizer.calls import REASK_TOKENS, CallLog, StructuredCaller
+from summarizer.calls import REASK_TOKENS, CallLog, CallRequest, StructuredCaller
 from summarizer.chunking import plan_chunks
 from summarizer.errors import ConfigError
 from summarizer.prompts import Prompts, load_prompts
@@ -32,14 +33,25 @@ class Pipeline:
         self.caller = StructuredCaller(backend, settings)
 
     def run(self, article: Article, claims: Sequence[str] = ()) -> Analysis:
+        return self.run_with(
+            article, claims, lambda wave, log: [self.caller.call(r, log) for r in wave]
+        )
+
+    def run_with(
+        self,
+        article: Article,
+        claims: Sequence[str],
+        answer: Callable[[list[CallRequest], CallLog], list[BaseModel]],
+    ) -> Analysis:
+        """Drive the plan with ``answer`` giving each wave's drafts (a batch-API import
+        answers from a results file)."""
         started = time.perf_counter()
         log = CallLog()
-        chunks = self._chunks(article, claims)
-        steps = self._plan(article, claims, chunks)
+        steps = self._plan(article, claims, self._chunks(article, claims))
         try:
-            request = next(steps)
+            wave = next(steps)
             while True:
-                request = steps.send(self.caller.call(request, log))
+                wave = steps.send(answer(wave, log))
         except StopIteration as done:
             drafts: Drafts = done.value
         return self._assemble(article, claims, drafts, log, started)
@@ -47,16 +59,27 @@ class Pipeline:
     async def arun(self, article: Article, claims: Sequence[str] = ()) -> Analysis:
         started = time.perf_counter()
         log = CallLog()
-        chunks = self._chunks(article, claims)
-        steps = self._plan(article, claims, chunks)
+        steps = self._plan(article, claims, self._chunks(article, claims))
         try:
-            request = next(steps)
+            wave = next(steps)
             while True:
-                answer: BaseModel = await self.caller.acall(request, log)
-                request = steps.send(answer)
+                wave = steps.send(await self._wave(wave, log))
         except StopIteration as done:
             drafts: Drafts = done.value
         return self._assemble(article, claims, drafts, log, started)
+
+    async def _wave(self, wave: list[CallRequest], log: CallLog) -> list[BaseModel]:
+        """A wave's requests: in parallel on an endpoint; in order in-process, where the
+        order is what lets llama.cpp reuse the article's KV cache."""
+        if not self.backend.parallel or len(wave) == 1:
+            return [await self.caller.acall(request, log) for request in wave]
+        # A TaskGroup cancels the wave's other requests as soon as one fails for good.
+        try:
+            async with asyncio.TaskGroup() as group:
+                tasks = [group.create_task(self.caller.acall(r, log)) for r in wave]
+        except ExceptionGroup as failed:
+            raise failed.exceptions[0] from None
+        return [task.result() for task in tasks]
 
     def _plan(self, article: Article, claims: Sequence[str], chunks: list[list[int]]) -> Plan:
         return plan(

@@ -86,12 +86,22 @@ class Usage(_Model):
     prompt_tokens: int = 0
     completion_tokens: int = 0
     total_tokens: int = 0
+    cached_prompt_tokens: int = Field(
+        default=0,
+        description="Prompt tokens the model did not evaluate again: reused from its KV "
+        "cache (in-process) or its prompt cache (endpoints that report it).",
+    )
+
+    @property
+    def evaluated_prompt_tokens(self) -> int:
+        return self.prompt_tokens - self.cached_prompt_tokens
 
     def __add__(self, other: Usage) -> Usage:
         return Usage(
             prompt_tokens=self.prompt_tokens + other.prompt_tokens,
             completion_tokens=self.completion_tokens + other.completion_tokens,
             total_tokens=self.total_tokens + other.total_tokens,
+            cached_prompt_tokens=self.cached_prompt_tokens + other.cached_prompt_tokens,
         )
 
 
@@ -130,3 +140,19 @@ class Analysis(_Model):
     stances: list[Stance]
     claims: list[ClaimStance]
     metadata: Metadata
+
+
+class BatchRecord(_Model):
+    """One line of a batch run's output: one per input line, keyed by its id."""
+
+    id: str = Field(description="The input's id, or line-N for an input without one.")
+    line: int = Field(description="Line number of the input in its file (1-based).")
+    ok: bool
+    cached: bool = Field(default=False, description="Taken from the response cache.")
+    analysis: Analysis | None = None
+    error: str | None = None
+    error_type: str | None = Field(
+        default=None, description="Exception class: InputError, OutputError, EndpointError..."
+    )
+    usage: Usage = Field(default_factory=Usage, description="Tokens spent, failures included.")
+    attempts: int = Field(default=0, description="Model requests made, re-asks included.")

@@ -8,7 +8,7 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from summarizer.inputs import ArticleInput
-from summarizer.schema import Analysis
+from summarizer.schema import Analysis, BatchRecord
 
 
 def schemas() -> dict[str, type[BaseModel]]:
@@ -17,6 +17,7 @@ def schemas() -> dict[str, type[BaseModel]]:
     return {
         "analysis.schema.json": Analysis,
         "article-input.schema.json": ArticleInput,
+        "batch-record.schema.json": BatchRecord,
         "fixture.schema.json": Fixture,
     }
 

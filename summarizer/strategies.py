@@ -1,10 +1,12 @@
 """Strategies: which structured calls one article needs, in which order.
 
-A strategy is a generator that yields :class:`CallRequest` objects and receives the
-validated drafts back. Keeping it free of I/O lets one plan be driven synchronously,
-asynchronously, or (later) written out as a batch file, without writing it twice.
-The calls for one chunk run back to back and share their prompt prefix, so a llama.cpp
-backend evaluates the article once and reuses its KV cache for the next task.
+A strategy is a generator that yields *waves*: lists of :class:`CallRequest` objects
+that do not depend on one another, and receives their validated drafts back, in order.
+Keeping it free of I/O lets one plan be driven synchronously, asynchronously (a wave's
+requests in parallel on an HTTP endpoint) or as rounds of a batch-API file, without
+writing it twice. Within a wave the calls for one chunk come back to back and share
+their prompt prefix, so a llama.cpp backend run in order evaluates the article once and
+reuses its KV cache for the next task.
 """
 
 from __future__ import annotations
@@ -49,7 +51,8 @@ class Drafts:
     reduced: ReduceDraft | None
 
 
-Plan = Generator[CallRequest, BaseModel, Drafts]
+Wave = list[CallRequest]
+Plan = Generator[Wave, list[BaseModel], Drafts]
 
 
 def plan(
@@ -60,9 +63,11 @@ def plan(
     prompts: Prompts,
     chunks: list[list[int]],
 ) -> Plan:
-    results: list[ChunkDrafts] = []
+    wave: Wave = []
+    passages: list[Passage] = []
     for numbers in chunks:
         passage = article.passage(numbers)
+        passages.append(passage)
 
         def request(task: Task, model: type[BaseModel], passage: Passage = passage) -> CallRequest:
             messages = prompts.messages(task, passage, claims=list(claims))
@@ -70,33 +75,48 @@ def plan(
             return CallRequest(task, messages, sized, {"sentences": passage.citable})
 
         if strategy == "combined":
-            combined = yield request(
-                "combined",
-                claims_model(CombinedClaimsDraft, len(claims)) if claims else CombinedDraft,
+            wave.append(
+                request(
+                    "combined",
+                    claims_model(CombinedClaimsDraft, len(claims)) if claims else CombinedDraft,
+                )
             )
+            continue
+        wave += [
+            request("summary", SummaryDraft),
+            request("events", EventsDraft),
+            request("stances", StancesDraft),
+        ]
+        if claims:
+            wave.append(request("claims", claims_model(ClaimsDraft, len(claims))))
+
+    answers = iter((yield wave))
+    results: list[ChunkDrafts] = []
+    for passage in passages:
+        if strategy == "combined":
+            combined = next(answers)
             assert isinstance(combined, CombinedDraft)
             labelled = combined.claims if isinstance(combined, CombinedClaimsDraft) else []
             results.append(
                 ChunkDrafts(passage, combined.summary, combined.events, combined.stances, labelled)
             )
             continue
-        summary = yield request("summary", SummaryDraft)
-        events = yield request("events", EventsDraft)
-        stances = yield request("stances", StancesDraft)
+        summary, events, stances = next(answers), next(answers), next(answers)
         assert isinstance(summary, SummaryDraft)
         assert isinstance(events, EventsDraft) and isinstance(stances, StancesDraft)
         chunk = ChunkDrafts(passage, summary, events.events, stances.stances)
         if claims:
-            answer = yield request("claims", claims_model(ClaimsDraft, len(claims)))
+            answer = next(answers)
             assert isinstance(answer, ClaimsDraft)
             chunk.claims = answer.claims
         results.append(chunk)
 
     reduced = None
     if len(results) > 1:
+        # The only dependency: one summary from the chunks' summaries.
         parts = [c.summary.summary for c in results]
         messages = prompts.messages("reduce", article.passage([]), parts=parts)
-        answer = yield CallRequest("reduce", messages, ReduceDraft, {})
+        (answer,) = yield [CallRequest("reduce", messages, ReduceDraft, {})]
         assert isinstance(answer, ReduceDraft)
         reduced = answer
     return Drafts(results, reduced)

@@ -15,6 +15,7 @@ import socket
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -110,14 +111,21 @@ def reset() -> Step:
     return Step("reset")
 
 
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    # The default backlog of 5 refuses connections when many clients connect at once.
+    request_queue_size = 512
+
+
 class ScriptedServer:
-    def __init__(self) -> None:
+    def __init__(self, port: int = 0) -> None:
         self.script: deque[Step] = deque()
+        # Seconds before each answer: a number, or a function of the request body.
+        self.latency: float | Callable[[dict[str, Any]], float] = 0.0
         self.requests: list[dict[str, Any]] = []
         self.times: list[float] = []
         self._lock = threading.Lock()
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self._httpd.daemon_threads = True
+        self._httpd = _Server(("127.0.0.1", port), self._handler())
         self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
 
     @property
@@ -141,6 +149,7 @@ class ScriptedServer:
         with self._lock:
             self.script.clear()
             self.requests.clear()
+            self.latency = 0.0
             self.times.clear()
 
     def _next(self, body: dict[str, Any]) -> Step:
@@ -163,7 +172,13 @@ class ScriptedServer:
 
             def do_POST(self) -> None:
                 length = int(self.headers.get("content-length", 0))
-                body = json.loads(self.rfile.read(length) or b"{}")
+                try:
+                    body = json.loads(self.rfile.read(length) or b"{}")
+                except (ValueError, OSError):
+                    body = {}
+                if "messages" not in body:  # a client that gave up halfway through sending
+                    self._json(400, {"error": {"message": "no messages", "type": "scripted"}})
+                    return
                 step = server._next(body)
                 tool = _tool_name(body)
                 if step.kind == "status":
@@ -181,6 +196,9 @@ class ScriptedServer:
                 elif step.kind == "raw":
                     self._json(200, _completion(tool, step.payload, "tool_calls"))
                 else:
+                    delay = server.latency(body) if callable(server.latency) else server.latency
+                    if delay:
+                        time.sleep(delay)
                     payload = step.payload if step.payload is not None else canned(tool, body)
                     self._json(200, _completion(tool, json.dumps(payload), "tool_calls"))
 
@@ -228,3 +246,35 @@ def _completion(
         "choices": choices,
         "usage": {"prompt_tokens": 100, "completion_tokens": 20, "total_tokens": 120},
     }
+
+
+def main() -> None:
+    """Serve canned answers with a fixed latency (the benchmarks use it as a process)."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--latency", type=float, default=0.0, help="seconds per answer")
+    parser.add_argument("--keep-requests", action="store_true")
+    options = parser.parse_args()
+    server = ScriptedServer(options.port)
+    server.latency = options.latency
+    if not options.keep_requests:
+        server.requests = _Discard()
+    server.start()
+    print(server.base_url, flush=True)
+    try:
+        server._thread.join()
+    except KeyboardInterrupt:
+        server.stop()
+
+
+class _Discard(list[dict[str, Any]]):
+    """A request log that keeps nothing, so a long benchmark's memory stays flat."""
+
+    def append(self, item: dict[str, Any]) -> None:
+        pass
+
+
+if __name__ == "__main__":
+    main()

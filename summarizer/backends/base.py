@@ -27,6 +27,9 @@ class Backend(Protocol):
     model: str
     mode: instructor.Mode
     context_tokens: int
+    # Whether independent requests may run at the same time (an endpoint) or must run
+    # one after another (one in-process model, whose KV cache wants them in order).
+    parallel: bool
 
     def complete(self, request: dict[str, Any]) -> ChatCompletion:
         """One request, no retries. Raises TransientEndpointError or another SummarizerError."""

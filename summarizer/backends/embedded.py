@@ -10,7 +10,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import instructor
+import numpy as np
+from numpy.typing import NDArray
 from openai.types.chat import ChatCompletion
+from openai.types.completion_usage import PromptTokensDetails
 
 from summarizer.backends.modes import choose_mode
 from summarizer.errors import ConfigError, ModelError
@@ -64,6 +67,7 @@ def _load(path: str, n_ctx: int, threads: int, seed: int) -> Llama:
 
 
 class EmbeddedBackend:
+    parallel = False
     name: BackendName = "embedded"
 
     def __init__(self, settings: Settings) -> None:
@@ -80,12 +84,18 @@ class EmbeddedBackend:
         request = {k: v for k, v in request.items() if k not in _UNSUPPORTED}
         request.setdefault("repeat_penalty", self._settings.repeat_penalty)
         with self._lock:
+            kept = self._llama.input_ids[: self._llama.n_tokens].copy()
             try:
                 result = self._llama.create_chat_completion_openai_v1(**request)
             except ValueError as exc:  # llama.cpp reports context overflow this way
                 raise ModelError(f"the embedded model rejected the request: {exc}") from exc
-        if not isinstance(result, ChatCompletion):
-            raise ModelError("the embedded model returned a stream where a completion was expected")
+            if not isinstance(result, ChatCompletion):
+                raise ModelError("the embedded model returned a stream, not a completion")
+            if result.usage is not None:
+                prompt = self._llama.input_ids[: result.usage.prompt_tokens]
+                result.usage.prompt_tokens_details = PromptTokensDetails(
+                    cached_tokens=_reused(kept, prompt)
+                )
         return result
 
     async def acomplete(self, request: dict[str, Any]) -> ChatCompletion:
@@ -99,6 +109,18 @@ class EmbeddedBackend:
 
     def count_tokens(self, text: str) -> int:
         return len(self._llama.tokenize(text.encode("utf-8"), add_bos=False, special=False))
+
+
+def _reused(kept: NDArray[np.intc], prompt: NDArray[np.intc]) -> int:
+    """Prompt tokens llama-cpp-python took from its KV cache rather than evaluating.
+
+    It keeps the longest prefix shared with the previous call's tokens, minus one when
+    the whole prompt matched (that token is evaluated again to refresh the logits).
+    """
+    n = min(len(kept), len(prompt))
+    differ = np.flatnonzero(kept[:n] != prompt[:n])
+    shared = int(differ[0]) if differ.size else n
+    return shared - 1 if shared == len(prompt) and shared > 0 else shared
 
 
 # instructor may add arguments that only hosted APIs know.

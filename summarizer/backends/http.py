@@ -20,6 +20,7 @@ _NO_KEY = "not-needed"
 
 
 class HTTPBackend:
+    parallel = True
     name: BackendName = "openai"
 
     def __init__(self, settings: Settings) -> None:

@@ -18,6 +18,7 @@ from rapidfuzz import fuzz
 
 from summarizer.article import Article
 from summarizer.backends import make_backend
+from summarizer.cache import settings_parts
 from summarizer.calls import CallLog, CallRequest, StructuredCaller
 from summarizer.client import Summarizer
 from summarizer.evaluation.fixtures import Fixture
@@ -55,22 +56,6 @@ def article_of(fixture: Fixture) -> Article:
     return Article.from_text(fixture.text, title=fixture.title, published=fixture.published)
 
 
-def _model_parts(settings: Settings) -> dict[str, Any]:
-    # Never the API key: it must not reach cache files or keys.
-    return {
-        "backend": settings.backend,
-        "model": settings.model_name,
-        "base_url": settings.base_url,
-        "mode": settings.mode,
-        "temperature": settings.temperature,
-        "max_output_tokens": settings.max_output_tokens,
-        "context_tokens": settings.context_tokens,
-        "reasks": settings.reasks,
-        "seed": settings.seed,
-        "repeat_penalty": settings.repeat_penalty,
-    }
-
-
 class PipelineSystem:
     name = "pipeline"
 
@@ -84,7 +69,7 @@ class PipelineSystem:
             "system": self.name,
             "strategy": self._settings.strategy,
             "prompts": versions,
-            **_model_parts(self._settings),
+            **settings_parts(self._settings),
         }
 
     def predict(self, fixture: Fixture, article: Article) -> Prediction:
@@ -141,7 +126,7 @@ class NaiveSystem:
 
     def cache_parts(self) -> dict[str, Any]:
         version = load_prompts().versions["naive"]
-        return {"system": self.name, "prompt": version, **_model_parts(self._settings)}
+        return {"system": self.name, "prompt": version, **settings_parts(self._settings)}
 
     def predict(self, fixture: Fixture, article: Article) -> Prediction:
         if self._caller is None:
