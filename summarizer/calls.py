@@ -77,7 +77,6 @@ class CallRequest:
     task: str
     messages: list[dict[str, str]]
     response_model: type[BaseModel]
-    context: dict[str, Any]
 
 
 class StructuredCaller:
@@ -108,7 +107,6 @@ class StructuredCaller:
             result: BaseModel = patched(
                 response_model=request.response_model,
                 messages=request.messages,
-                context=request.context,
                 max_retries=self._settings.reasks,
             )
         except Exception as exc:
@@ -133,7 +131,6 @@ class StructuredCaller:
             return await patched(
                 response_model=request.response_model,
                 messages=request.messages,
-                context=request.context,
                 max_retries=self._settings.reasks,
             )
         except Exception as exc:

@@ -2,13 +2,16 @@
 
 These are the response models handed to instructor. Their bounds (list sizes, string
 lengths) become part of the decoding grammar on llama.cpp backends, so a model that
-starts to loop is stopped by the grammar instead of running to the token limit. Their
-validators see the article through instructor's validation context: a citation of a
-sentence that does not exist fails validation and goes back to the model as a re-ask.
+starts to loop is stopped by the grammar instead of running to the token limit.
+:func:`for_passage` sizes them to the passage the model sees: a citation of a sentence
+that does not exist fails validation and goes back to the model as a re-ask. (The
+limit lives in the model class, not in instructor's ``context``, which instructor would
+also use to render every message as a Jinja template: an article is never a template.)
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
 from typing import Annotated, Any, TypeVar, get_args, get_origin
 
@@ -17,7 +20,6 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
-    ValidationInfo,
     WithJsonSchema,
     create_model,
     model_validator,
@@ -26,31 +28,30 @@ from pydantic import (
 from summarizer.schema import ClaimLabel, EventStatus, Position
 
 
-def _cited_sentences_exist(value: list[int], info: ValidationInfo) -> list[int]:
-    allowed = _context(info).get("sentences")
-    if allowed:
-        missing = [n for n in value if n not in allowed]
+def _distinct(value: list[int]) -> list[int]:
+    return list(dict.fromkeys(value))
+
+
+def _within(size: int) -> Callable[[list[int]], list[int]]:
+    def check(value: list[int]) -> list[int]:
+        missing = [n for n in value if not 1 <= n <= size]
         if missing:
             shown = ", ".join(str(n) for n in missing)
             raise ValueError(
                 f"sentence {shown} does not exist: cite only the numbers in square "
-                f"brackets, from {min(allowed)} to {max(allowed)}"
+                f"brackets, from 1 to {size}"
             )
-    return list(dict.fromkeys(value))
+        return value
 
-
-def _context(info: ValidationInfo) -> dict[str, Any]:
-    return info.context if isinstance(info.context, dict) else {}
+    return check
 
 
 Citations = Annotated[
     list[int],
     Field(min_length=1, max_length=3, description="Numbers of the sentences that say this."),
-    AfterValidator(_cited_sentences_exist),
+    AfterValidator(_distinct),
 ]
-OptionalCitations = Annotated[
-    list[int], Field(max_length=3), AfterValidator(_cited_sentences_exist)
-]
+OptionalCitations = Annotated[list[int], Field(max_length=3), AfterValidator(_distinct)]
 
 
 def text(max_length: int) -> Any:
@@ -193,7 +194,7 @@ def for_passage(model: type[Draft], size: int) -> type[Draft]:
             # only the schema, and so the grammar, lists the numbers.
             numbers = list(range(1, size + 1))
             cited = Annotated[int, WithJsonSchema({"type": "integer", "enum": numbers})]
-            overrides[name] = (list[cited], field)
+            overrides[name] = (Annotated[list[cited], AfterValidator(_within(size))], field)
         elif (inner := _draft_type(field.annotation)) is not None:
             constrained = for_passage(inner, size)
             is_list = get_origin(field.annotation) is list

@@ -50,7 +50,9 @@ class Prompts:
         if task in STANDALONE:
             published = article.published.isoformat() if article.published else None
             given = {"title": article.title, "published": published, "text": article.text}
-            return [{"role": "user", "content": self._render(task, {**given, **variables})}]
+            return [
+                {"role": "user", "content": self._render(task, {**given, **variables}).rstrip()}
+            ]
         system = self._render("system", {})
         task_text = self._render(task, {"title": article.title, **variables})
         if task == "reduce":
@@ -65,7 +67,11 @@ class Prompts:
                 },
             )
             user = f"{block}\n{task_text}"
-        return [{"role": "system", "content": system}, {"role": "user", "content": user}]
+        # No trailing newline: the chat template adds its own end-of-turn marker.
+        return [
+            {"role": "system", "content": system.rstrip()},
+            {"role": "user", "content": user.rstrip()},
+        ]
 
     def _render(self, name: str, variables: dict[str, Any]) -> str:
         return self.env.get_template(f"{name}.j2").render(**variables).strip() + "\n"

@@ -72,7 +72,7 @@ def plan(
         def request(task: Task, model: type[BaseModel], passage: Passage = passage) -> CallRequest:
             messages = prompts.messages(task, passage, claims=list(claims))
             sized = for_passage(model, len(passage))
-            return CallRequest(task, messages, sized, {"sentences": passage.citable})
+            return CallRequest(task, messages, sized)
 
         if strategy == "combined":
             wave.append(
@@ -116,7 +116,7 @@ def plan(
         # The only dependency: one summary from the chunks' summaries.
         parts = [c.summary.summary for c in results]
         messages = prompts.messages("reduce", article.passage([]), parts=parts)
-        (answer,) = yield [CallRequest("reduce", messages, ReduceDraft, {})]
+        (answer,) = yield [CallRequest("reduce", messages, ReduceDraft)]
         assert isinstance(answer, ReduceDraft)
         reduced = answer
     return Drafts(results, reduced)

@@ -427,13 +427,18 @@ def test_export_import_round_trip_through_a_real_server(llama_server: str, tmp_p
 
 
 def _post_all(base_url: str, requests: Path, results: Path) -> None:
-    import httpx
+    """What `vllm run-batch` does: send each request body, keep each answer by custom_id."""
+    import urllib.request
 
     lines = []
-    with httpx.Client(timeout=600) as http:
-        for line in requests.read_text().splitlines():
-            request = json.loads(line)
-            reply = http.post(base_url.removesuffix("/v1") + request["url"], json=request["body"])
-            response = {"status_code": reply.status_code, "body": reply.json()}
-            lines.append(json.dumps({"custom_id": request["custom_id"], "response": response}))
+    for line in requests.read_text().splitlines():
+        request = json.loads(line)
+        post = urllib.request.Request(
+            base_url.removesuffix("/v1") + request["url"],
+            data=json.dumps(request["body"]).encode(),
+            headers={"content-type": "application/json"},
+        )
+        with urllib.request.urlopen(post, timeout=600) as reply:
+            response = {"status_code": reply.status, "body": json.loads(reply.read())}
+        lines.append(json.dumps({"custom_id": request["custom_id"], "response": response}))
     results.write_text("\n".join(lines) + "\n")

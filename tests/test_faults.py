@@ -280,3 +280,19 @@ def test_long_article_is_chunked_and_merged(scripted: ScriptedServer, seed_text:
     # Every request fits the declared context: no chunk was silently cut.
     for request in scripted.requests:
         assert sum(len(m["content"] or "") for m in request["messages"]) // 3 < 1024 - 64
+
+
+def test_article_text_is_never_rendered_as_a_template(scripted: ScriptedServer) -> None:
+    # instructor renders messages as Jinja templates when given a context; an article
+    # is data, so template syntax in it must reach the model as written.
+    text = (
+        "The {{ sentences }} group met on {% if x %}Monday{% endif %}. "
+        "Its leader, {# not a comment #} Ana Ruiz, spoke. Nothing else happened."
+    )
+    with Summarizer(base_url=scripted.base_url, model="scripted") as client:
+        client.analyze(text)
+    for body in scripted.requests:
+        content = body["messages"][-1]["content"]
+        assert "{{ sentences }}" in content
+        assert "{% if x %}Monday{% endif %}" in content
+        assert "{# not a comment #}" in content

@@ -44,7 +44,7 @@ def test_tool_mode_really_constrains_the_server(llama_server: str) -> None:
     backend = HTTPBackend(settings)
     try:
         result = StructuredCaller(backend, settings).call(
-            CallRequest("odd", ODD_MESSAGES, Odd, {}), CallLog()
+            CallRequest("odd", ODD_MESSAGES, Odd), CallLog()
         )
     finally:
         backend.close()

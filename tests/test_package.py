@@ -39,6 +39,11 @@ DOCUMENTED = {
     "Usage",
     "UsageError",
     "analyze",
+    "arun_batch",
+    "run_batch",
+    "BatchRecord",
+    "BatchSummary",
+    "ResponseCache",
 }
 
 

@@ -134,7 +134,7 @@ class NaiveSystem:
         claims = [c.claim for c in fixture.claims]
         messages = load_prompts().messages("naive", article.passage(), claims=claims)
         log = CallLog()
-        answer = self._caller.call(CallRequest("naive", messages, NaiveAnalysis, {}), log)
+        answer = self._caller.call(CallRequest("naive", messages, NaiveAnalysis), log)
         assert isinstance(answer, NaiveAnalysis)
         text = article.text
         return Prediction(

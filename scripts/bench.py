@@ -1,0 +1,355 @@
+"""Benchmarks: ratios measured side by side in one run (not timed tests).
+
+    python scripts/bench.py                 # everything (about 15 minutes on 2 cores)
+    python scripts/bench.py --only d,f      # some of them
+    python scripts/bench.py --json out.json # also keep the figures
+
+a  overhead: end-to-end time per article / raw llama-cpp-python generation of the
+   same requests (same prompts, grammars and output tokens), both from a cold KV cache.
+b  prompt tokens evaluated per article (KV-cache reuse counted), per_task / combined.
+c  output tokens per article: the same answers with evidence as sentence numbers vs
+   as verbatim quotes (both tokenized by the model's tokenizer).
+d  throughput at concurrency 1, 4, 16, 64 against a loopback OpenAI-compatible server
+   with a fixed 200 ms latency, as a share of the ideal (concurrency / 0.2 s requests/s).
+e  a warm-cache re-run of the whole fixture eval: wall time and model calls.
+f  peak memory (max RSS) of a 10,000-article batch against the loopback server.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import math
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from summarizer import Article, Settings  # noqa: E402
+from summarizer.backends.embedded import EmbeddedBackend  # noqa: E402
+from summarizer.evaluation.fixtures import load_fixtures  # noqa: E402
+from summarizer.pipeline import Pipeline  # noqa: E402
+
+FIXTURES = ROOT / "evals" / "fixtures"
+TARGETS = {
+    "a": "≤ 1.05",
+    "b": "≤ 1.2×",
+    "c": "fewer with numbers",
+    "d": "≥ 90% of ideal at 16",
+    "e": "0 calls, < 2 s",
+    "f": "< 200 MB",
+}
+
+
+@dataclass
+class Row:
+    key: str
+    what: str
+    figure: str
+    detail: str = ""
+    values: dict[str, Any] = field(default_factory=dict)
+
+
+# --- the embedded model: a, b, c ---------------------------------------------------
+
+
+class Recording(EmbeddedBackend):
+    """The embedded backend, keeping each request and answer for the raw replay."""
+
+    def __init__(self, settings: Settings) -> None:
+        super().__init__(settings)
+        self.log: list[tuple[dict[str, Any], Any]] = []
+
+    def complete(self, request: dict[str, Any]) -> Any:
+        result = super().complete(request)
+        self.log.append((dict(request), result))
+        return result
+
+    @property
+    def llama(self) -> Any:
+        return self._llama
+
+
+def _articles(count: int) -> list[tuple[str, Article]]:
+    chosen = [f for f in load_fixtures(FIXTURES) if len(f.text) < 8000]
+    chosen.sort(key=lambda f: (f.id != "seed-nk-china-fm", f.id))
+    return [
+        (f.id, Article.from_text(f.text, title=f.title, published=f.published))
+        for f in chosen[:count]
+    ]
+
+
+def _raw(llama: Any, requests: list[dict[str, Any]]) -> tuple[float, int]:
+    """llama-cpp-python alone: the same requests, in the same order, from a cold cache."""
+    from summarizer.backends.embedded import _UNSUPPORTED
+
+    llama.reset()
+    started = time.perf_counter()
+    tokens = 0
+    for request in requests:
+        kwargs = {k: v for k, v in request.items() if k not in _UNSUPPORTED}
+        kwargs.setdefault("repeat_penalty", 1.1)
+        out = llama.create_chat_completion(**kwargs)
+        tokens += out["usage"]["completion_tokens"]
+    return time.perf_counter() - started, tokens
+
+
+def bench_embedded(count: int, rounds: int) -> list[Row]:
+    per_task = Settings(strategy="per_task")
+    combined = Settings(strategy="combined")
+    backend = Recording(per_task)
+    pipe = Pipeline(per_task, backend)
+    pipe_combined = Pipeline(combined, backend)
+    articles = _articles(count)
+    # Warm-up: first calls pay for imports and caches (dateparser, grammars).
+    pipe.run(articles[0][1])
+
+    ours: list[float] = []
+    raws: list[float] = []
+    same_output = True
+    evaluated: dict[str, list[int]] = {"per_task": [], "combined": []}
+    numbers: list[int] = []
+    quotes: list[int] = []
+    for round_ in range(rounds):
+        for _name, article in articles:
+            backend.log.clear()
+            backend.llama.reset()
+            started = time.perf_counter()
+            result = pipe.run(article)
+            ours.append(time.perf_counter() - started)
+            recorded = list(backend.log)
+            seconds, out_tokens = _raw(backend.llama, [r for r, _ in recorded])
+            raws.append(seconds)
+            same_output &= out_tokens == result.metadata.usage.completion_tokens
+            if round_ == 0:
+                evaluated["per_task"].append(result.metadata.usage.evaluated_prompt_tokens)
+                for request, completion in recorded:
+                    n, q = _evidence_tokens(backend, request, completion)
+                    numbers.append(n)
+                    quotes.append(q)
+                backend.llama.reset()
+                alone = pipe_combined.run(article)
+                evaluated["combined"].append(alone.metadata.usage.evaluated_prompt_tokens)
+
+    overhead = sum(ours) / sum(raws)
+    per_task_tokens = statistics.mean(evaluated["per_task"])
+    combined_tokens = statistics.mean(evaluated["combined"])
+    ratios = [p / c for p, c in zip(evaluated["per_task"], evaluated["combined"], strict=True)]
+    n_articles = len(articles)
+    return [
+        Row(
+            "a",
+            "overhead: end-to-end / raw llama-cpp-python, same requests",
+            f"{overhead:.3f}",
+            f"{n_articles} articles × {rounds} rounds; {sum(ours) / len(ours):.1f} s vs "
+            f"{sum(raws) / len(raws):.1f} s per article; identical output tokens: {same_output}",
+            {"overhead": overhead, "ours_s": ours, "raw_s": raws, "same_output": same_output},
+        ),
+        Row(
+            "b",
+            "prompt tokens evaluated per article, per_task / combined",
+            f"{per_task_tokens / combined_tokens:.2f}×",
+            f"{per_task_tokens:.0f} vs {combined_tokens:.0f} tokens (mean of {n_articles}); "
+            f"per article {min(ratios):.2f}–{max(ratios):.2f}×",
+            {"per_task": evaluated["per_task"], "combined": evaluated["combined"]},
+        ),
+        Row(
+            "c",
+            "output tokens per article, sentence numbers vs verbatim quotes",
+            f"{sum(numbers) / n_articles:.0f} vs {sum(quotes) / n_articles:.0f}",
+            f"quotes would need {sum(quotes) / sum(numbers):.2f}× the output tokens "
+            "for the same per_task answers",
+            {"numbers": numbers, "quotes": quotes},
+        ),
+    ]
+
+
+_NUMBERED = re.compile(r"^\[(\d+)\] (.*)$", re.MULTILINE)
+
+
+def _evidence_tokens(
+    backend: EmbeddedBackend, request: dict[str, Any], completion: Any
+) -> tuple[int, int]:
+    """Output tokens of the answer as given, and with each citation list replaced by
+    the quoted sentences."""
+    calls = completion.choices[0].message.tool_calls or []
+    if not calls:
+        return 0, 0
+    arguments = calls[0].function.arguments
+    shown = {int(n): text for n, text in _NUMBERED.findall(request["messages"][-1]["content"])}
+
+    def quoted(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {
+                ("quotes" if k == "sentences" else k): (
+                    [shown.get(n, "") for n in v] if k == "sentences" else quoted(v)
+                )
+                for k, v in value.items()
+            }
+        if isinstance(value, list):
+            return [quoted(v) for v in value]
+        return value
+
+    try:
+        parsed = json.loads(arguments)
+    except ValueError:
+        return 0, 0
+    as_numbers = backend.count_tokens(json.dumps(parsed, ensure_ascii=False))
+    as_quotes = backend.count_tokens(json.dumps(quoted(parsed), ensure_ascii=False))
+    return as_numbers, as_quotes
+
+
+# --- the loopback server: d, f -----------------------------------------------------
+
+
+@contextmanager
+def loopback_server(latency: float) -> Iterator[str]:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tests.scripted_server", "--latency", str(latency)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        yield process.stdout.readline().strip()
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def _write_inputs(path: Path, count: int) -> None:
+    texts = [f for f in load_fixtures(FIXTURES) if len(f.text) < 8000]
+    with path.open("w", encoding="utf-8") as out:
+        for i in range(count):
+            f = texts[i % len(texts)]
+            line = {"id": f"{f.id}-{i}", "text": f.text, "title": f.title}
+            out.write(json.dumps({**line, "published": str(f.published or "") or None}) + "\n")
+
+
+def bench_throughput(levels: list[int], seconds: float) -> Row:
+    from summarizer.batch import arun_batch
+
+    latency = 0.2
+    shares: dict[int, float] = {}
+    rates: dict[int, float] = {}
+    with loopback_server(latency) as base_url, tempfile.TemporaryDirectory() as tmp:
+        settings = Settings(base_url=base_url, model="scripted")
+        for level in levels:
+            # Enough articles (3 requests each) for about `seconds` at the ideal rate.
+            count = max(4, math.ceil(seconds * level / latency / 3))
+            inputs, out = Path(tmp) / f"in{level}.jsonl", Path(tmp) / f"out{level}.jsonl"
+            _write_inputs(inputs, count)
+            started = time.perf_counter()
+            summary = asyncio.run(arun_batch(inputs, out, settings, concurrency=level))
+            wall = time.perf_counter() - started
+            assert summary.failed == 0, f"{summary.failed} failed at concurrency {level}"
+            rates[level] = summary.model_calls / wall
+            shares[level] = rates[level] / (level / latency)
+    figure = ", ".join(f"{level}: {shares[level]:.0%}" for level in levels)
+    detail = "; ".join(f"{level}: {rates[level]:.1f} req/s" for level in levels)
+    return Row("d", "throughput vs ideal, 200 ms server (concurrency: share)", figure, detail,
+               {"share": shares, "requests_per_s": rates})  # fmt: skip
+
+
+def bench_memory(count: int) -> Row:
+    with loopback_server(0.0) as base_url, tempfile.TemporaryDirectory() as tmp:
+        inputs, out = Path(tmp) / "in.jsonl", Path(tmp) / "out.jsonl"
+        _write_inputs(inputs, count)
+        command = [
+            *(sys.executable, "-m", "summarizer", "batch", str(inputs), "-o", str(out)),
+            *("--base-url", base_url, "--model", "scripted", "-j", "16", "--no-cache", "-q"),
+        ]
+        started = time.perf_counter()
+        process = subprocess.Popen(command, cwd=ROOT, stderr=subprocess.PIPE)
+        _, status, usage = os.wait4(process.pid, 0)
+        wall = time.perf_counter() - started
+        assert status == 0, process.stderr.read() if process.stderr else status
+        lines = sum(1 for _ in out.open("rb"))
+        size = out.stat().st_size
+    peak_mb = usage.ru_maxrss / 1024
+    return Row(
+        "f",
+        f"peak memory, {count:,}-article batch",
+        f"{peak_mb:.0f} MB",
+        f"{lines:,} records ({size / 1e6:.0f} MB written) in {wall:.0f} s",
+        {"peak_mb": peak_mb, "records": lines, "seconds": wall},
+    )
+
+
+# --- the eval: e -------------------------------------------------------------------
+
+
+def bench_warm_eval(cache: Path) -> Row:
+    """Fill the cache with one run (skipped in effect if it is warm already), then time
+    a second run of the whole fixture eval as a fresh process."""
+    with tempfile.TemporaryDirectory() as tmp:
+        base = [sys.executable, "-m", "summarizer", "eval", str(FIXTURES), "--quiet"]
+        base += ["--cache", str(cache)]
+        fill = subprocess.run([*base, "--out", f"{tmp}/fill"], cwd=ROOT, capture_output=True)
+        assert fill.returncode == 0, fill.stderr.decode()
+        started = time.perf_counter()
+        warm = subprocess.run([*base, "--out", f"{tmp}/warm"], cwd=ROOT, capture_output=True)
+        wall = time.perf_counter() - started
+        assert warm.returncode == 0, warm.stderr.decode()
+        summary = json.loads(Path(f"{tmp}/warm/summary.json").read_text())
+    calls = summary["model_calls"]
+    hits = summary["cache"]["hits"]
+    return Row(
+        "e",
+        "warm-cache re-run of the fixture eval (3 systems × 27 items)",
+        f"{calls} calls, {wall:.2f} s",
+        f"{hits} cache hits; in-process run {summary['seconds']:.2f} s",
+        {"calls": calls, "wall_s": wall, "hits": hits},
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--only", default="a,b,c,d,e,f", help="comma-separated: a,b,c,d,e,f")
+    parser.add_argument("--articles", type=int, default=5, help="articles for a, b, c")
+    parser.add_argument("--rounds", type=int, default=2, help="rounds for a")
+    parser.add_argument("--batch-size", type=int, default=10_000, help="articles for f")
+    parser.add_argument("--seconds", type=float, default=6.0, help="ideal run time per level, d")
+    parser.add_argument(
+        "--cache",
+        type=Path,
+        default=ROOT / "runs" / "bench-cache.sqlite",
+        help="response cache for e (the first run fills it)",
+    )
+    parser.add_argument("--json", type=Path, help="also write the figures here")
+    options = parser.parse_args()
+    wanted = set(options.only.split(","))
+    rows: list[Row] = []
+    if wanted & {"a", "b", "c"}:
+        rows += [r for r in bench_embedded(options.articles, options.rounds) if r.key in wanted]
+    if "d" in wanted:
+        rows.append(bench_throughput([1, 4, 16, 64], options.seconds))
+    if "e" in wanted:
+        rows.append(bench_warm_eval(options.cache))
+    if "f" in wanted:
+        rows.append(bench_memory(options.batch_size))
+    rows.sort(key=lambda r: r.key)
+    print(f"\n{os.cpu_count()} cores; {time.strftime('%Y-%m-%d')}\n")
+    print("| | benchmark | measured | target | detail |")
+    print("|---|---|---|---|---|")
+    for r in rows:
+        print(f"| {r.key} | {r.what} | {r.figure} | {TARGETS[r.key]} | {r.detail} |")
+    if options.json:
+        options.json.write_text(json.dumps([r.__dict__ for r in rows], indent=2, default=str))
+
+
+if __name__ == "__main__":
+    main()
