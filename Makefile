@@ -9,7 +9,7 @@ DATA ?= ../shared/data
 # with the embedded model on 2 cores).
 CI_LIMIT ?= 3
 
-.PHONY: run test lint schemas eval eval-datasets meta eval-ci clean
+.PHONY: run test lint schemas eval eval-datasets meta eval-ci bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,8 +26,8 @@ test: lint
 	$(BIN)/pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check summarizer tests
-	$(BIN)/ruff format --check summarizer tests
+	$(BIN)/ruff check summarizer tests scripts
+	$(BIN)/ruff format --check summarizer tests scripts
 	$(BIN)/mypy summarizer
 
 ## The fixture eval with the embedded model: our pipeline against Lead-3 and a naive prompt.
@@ -56,6 +56,10 @@ eval-ci: $(STAMP)
 		done; \
 		$(BIN)/summarizer eval meta $(DATA); \
 	else echo "no data folder at $(DATA): dataset evals skipped"; fi
+
+## Benchmarks (speed, tokens, throughput, memory): ratios measured side by side in one run.
+bench: $(STAMP)
+	$(BIN)/python scripts/bench.py
 
 ## Regenerate schemas/ from the pydantic models.
 schemas: $(STAMP)
