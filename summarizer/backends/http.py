@@ -15,6 +15,7 @@ from summarizer.backends.modes import choose_mode
 from summarizer.errors import ConfigError, EndpointError, ModelNotFoundError, SummarizerError
 from summarizer.settings import BackendName, Settings
 
+PATH = "/chat/completions"
 # Endpoints that need no key (vLLM, Ollama, llama.cpp) still make the client ask for one.
 _NO_KEY = "not-needed"
 
@@ -44,10 +45,7 @@ class HTTPBackend:
         if self._client is None:
             self._client = openai.OpenAI(**self._common)
         try:
-            completion: ChatCompletion = self._client.chat.completions.create(
-                model=self.model, **request
-            )
-            return completion
+            return self._client.post(PATH, cast_to=ChatCompletion, body=self._body(request))
         except openai.OpenAIError as exc:
             raise map_openai_error(exc, self.model, self.base_url) from exc
 
@@ -55,12 +53,15 @@ class HTTPBackend:
         if self._aclient is None:
             self._aclient = openai.AsyncOpenAI(**self._common)
         try:
-            completion: ChatCompletion = await self._aclient.chat.completions.create(
-                model=self.model, **request
-            )
-            return completion
+            return await self._aclient.post(PATH, cast_to=ChatCompletion, body=self._body(request))
         except openai.OpenAIError as exc:
             raise map_openai_error(exc, self.model, self.base_url) from exc
+
+    def _body(self, request: dict[str, Any]) -> dict[str, Any]:
+        # Posted as it is: the body is plain JSON already, and the typed
+        # ``chat.completions.create`` would walk all of it again to transform it, a few
+        # milliseconds per request that a batch at high concurrency notices.
+        return {"model": self.model, **request}
 
     def close(self) -> None:
         if self._client is not None:
