@@ -78,21 +78,21 @@ def _given_id(value: Any, line: int) -> str:
 
 
 def read_items(path: Path, skip: frozenset[str] | set[str] = frozenset()) -> Iterator[BatchItem]:
-    """The input file's items, read lazily; blank lines are not items."""
+    """The input file's items, read lazily, but for the ids in ``skip``; blank lines are
+    not items."""
     for line, text in _lines(path):
+        problem: str | None
         try:
             value = json.loads(text)
         except json.JSONDecodeError as exc:
-            item = BatchItem(line, f"line-{line}", error=f"line {line} is not JSON: {exc.msg}")
+            value, problem = None, f"line {line} is not JSON: {exc.msg}"
         else:
-            if not isinstance(value, dict):
-                item = BatchItem(line, f"line-{line}", error=f"line {line} is not a JSON object")
-            elif _given_id(value, line) in skip:
-                continue
-            else:
-                item = BatchItem.of(line, value)
-        if item.id not in skip:
-            yield item
+            problem = None if isinstance(value, dict) else f"line {line} is not a JSON object"
+        if _given_id(value, line) in skip:
+            continue
+        yield (
+            BatchItem(line, f"line-{line}", error=problem) if problem else BatchItem.of(line, value)
+        )
 
 
 def scan_ids(path: Path) -> list[str]:
