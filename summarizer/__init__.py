@@ -1,34 +1,38 @@
 """Summaries, events and stances from news articles, validated and grounded in the text."""
 
-from summarizer.article import Article
-from summarizer.batch import BatchSummary, arun_batch, run_batch
-from summarizer.cache import ResponseCache
-from summarizer.client import AsyncSummarizer, Summarizer, analyze
-from summarizer.errors import (
-    ConfigError,
-    EndpointError,
-    InputError,
-    ModelError,
-    ModelNotFoundError,
-    OutputError,
-    OutputTruncatedError,
-    SummarizerError,
-    UsageError,
-)
-from summarizer.schema import (
-    Analysis,
-    ArticleInfo,
-    BatchRecord,
-    ClaimStance,
-    Event,
-    KeyPoint,
-    Metadata,
-    Span,
-    Stance,
-    Summary,
-    Usage,
-)
-from summarizer.settings import Settings
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from summarizer.article import Article
+    from summarizer.batch import BatchSummary, arun_batch, run_batch
+    from summarizer.cache import ResponseCache
+    from summarizer.client import AsyncSummarizer, Summarizer, analyze
+    from summarizer.errors import (
+        ConfigError,
+        EndpointError,
+        InputError,
+        ModelError,
+        ModelNotFoundError,
+        OutputError,
+        OutputTruncatedError,
+        SummarizerError,
+        UsageError,
+    )
+    from summarizer.schema import (
+        Analysis,
+        ArticleInfo,
+        BatchRecord,
+        ClaimStance,
+        Event,
+        KeyPoint,
+        Metadata,
+        Span,
+        Stance,
+        Summary,
+        Usage,
+    )
+    from summarizer.settings import Settings
 
 __all__ = [
     "Analysis",
@@ -62,3 +66,50 @@ __all__ = [
     "run_batch",
 ]
 __version__ = "0.1.0"
+
+# Names load on first use (PEP 562), so ``import summarizer`` and the CLI start without
+# the model clients; ``summarizer eval`` on a warm cache never needs them.
+_LAZY: dict[str, str] = {
+    "Analysis": "summarizer.schema",
+    "Article": "summarizer.article",
+    "ArticleInfo": "summarizer.schema",
+    "AsyncSummarizer": "summarizer.client",
+    "BatchRecord": "summarizer.schema",
+    "BatchSummary": "summarizer.batch",
+    "ClaimStance": "summarizer.schema",
+    "ConfigError": "summarizer.errors",
+    "EndpointError": "summarizer.errors",
+    "Event": "summarizer.schema",
+    "InputError": "summarizer.errors",
+    "KeyPoint": "summarizer.schema",
+    "Metadata": "summarizer.schema",
+    "ModelError": "summarizer.errors",
+    "ModelNotFoundError": "summarizer.errors",
+    "OutputError": "summarizer.errors",
+    "OutputTruncatedError": "summarizer.errors",
+    "ResponseCache": "summarizer.cache",
+    "Settings": "summarizer.settings",
+    "Span": "summarizer.schema",
+    "Stance": "summarizer.schema",
+    "Summarizer": "summarizer.client",
+    "SummarizerError": "summarizer.errors",
+    "Summary": "summarizer.schema",
+    "Usage": "summarizer.schema",
+    "UsageError": "summarizer.errors",
+    "analyze": "summarizer.client",
+    "arun_batch": "summarizer.batch",
+    "run_batch": "summarizer.batch",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'summarizer' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

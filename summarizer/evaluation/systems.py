@@ -11,21 +11,25 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from typing import Any, Protocol
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any, Protocol
 
 from pydantic import BaseModel
 from rapidfuzz import fuzz
 
 from summarizer.article import Article
-from summarizer.backends import make_backend
 from summarizer.cache import settings_parts
-from summarizer.calls import CallLog, CallRequest, StructuredCaller
-from summarizer.client import Summarizer
 from summarizer.evaluation.fixtures import Fixture
 from summarizer.evaluation.records import PredClaim, PredEvent, Prediction, PredSpan, PredStance
 from summarizer.prompts import load_prompts
 from summarizer.schema import ClaimLabel, EventStatus, Position
 from summarizer.settings import Settings
+
+if TYPE_CHECKING:
+    # Imported where a prediction needs them, so a run answered from the cache starts
+    # without loading the model clients (openai, instructor).
+    from summarizer.calls import StructuredCaller
+    from summarizer.client import Summarizer
 
 SYSTEMS = ("pipeline", "naive", "lead3")
 
@@ -53,7 +57,14 @@ def make_system(name: str, settings: Settings) -> System:
 
 
 def article_of(fixture: Fixture) -> Article:
-    return Article.from_text(fixture.text, title=fixture.title, published=fixture.published)
+    return _article(fixture.text, fixture.title, fixture.published)
+
+
+# Every system of a run needs the same item's article, and sentence splitting is the
+# costliest step of scoring from the cache: split each one once.
+@lru_cache(maxsize=256)
+def _article(text: str, title: str | None, published: dt.date | None) -> Article:
+    return Article.from_text(text, title=title, published=published)
 
 
 class PipelineSystem:
@@ -74,6 +85,8 @@ class PipelineSystem:
 
     def predict(self, fixture: Fixture, article: Article) -> Prediction:
         if self._client is None:  # the backend loads only when a prediction is needed
+            from summarizer.client import Summarizer
+
             self._client = Summarizer(self._settings)
         claims = [c.claim for c in fixture.claims]
         return Prediction.from_analysis(self._client.analyze(article, claims=claims))
@@ -130,9 +143,14 @@ class NaiveSystem:
 
     def predict(self, fixture: Fixture, article: Article) -> Prediction:
         if self._caller is None:
+            from summarizer.backends import make_backend
+            from summarizer.calls import StructuredCaller
+
             self._caller = StructuredCaller(make_backend(self._settings), self._settings)
         claims = [c.claim for c in fixture.claims]
         messages = load_prompts().messages("naive", article.passage(), claims=claims)
+        from summarizer.calls import CallLog, CallRequest
+
         log = CallLog()
         answer = self._caller.call(CallRequest("naive", messages, NaiveAnalysis), log)
         assert isinstance(answer, NaiveAnalysis)
