@@ -86,6 +86,8 @@ def read_items(path: Path, skip: frozenset[str] | set[str] = frozenset()) -> Ite
             value = json.loads(text)
         except json.JSONDecodeError as exc:
             value, problem = None, f"line {line} is not JSON: {exc.msg}"
+            if text == _NOT_UTF8:
+                problem = f"line {line} is not valid UTF-8"
         else:
             problem = None if isinstance(value, dict) else f"line {line} is not a JSON object"
         if _given_id(value, line) in skip:
@@ -116,6 +118,9 @@ def scan_ids(path: Path) -> list[str]:
     return ids
 
 
+_NOT_UTF8 = "\x00not utf-8"
+
+
 def _lines(path: Path) -> Iterator[tuple[int, str]]:
     if not path.is_file():
         raise InputError(f"no such input file: {path}")
@@ -125,7 +130,7 @@ def _lines(path: Path) -> Iterator[tuple[int, str]]:
                 try:
                     text = raw.decode("utf-8-sig" if number == 1 else "utf-8")
                 except UnicodeDecodeError:
-                    raise InputError(f"{path}:{number} is not valid UTF-8") from None
+                    text = _NOT_UTF8  # that line's item fails; the others go on
                 if text.strip():
                     yield number, text
     except OSError as exc:

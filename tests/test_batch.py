@@ -82,10 +82,13 @@ def test_failures_are_recorded_and_the_run_goes_on(
 ) -> None:
     inputs, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
     _write_inputs(inputs, 3, extra=["{not json", json.dumps({"id": "blank", "text": " "}), "[1]"])
+    with inputs.open("ab") as handle:
+        handle.write(b'{"text": "caf\xe9"}\n')  # Latin-1, not UTF-8
     scripted.push(status(500))  # the first article's first request, with no retries left
     summary = run_batch(inputs, out, concurrency=1, settings=_settings(scripted))
     records = {r["id"]: r for r in _records(out)}
-    assert list(records) == ["a-0", "a-1", "a-2", "line-4", "blank", "line-6"]
+    assert list(records) == ["a-0", "a-1", "a-2", "line-4", "blank", "line-6", "line-7"]
+    assert records["line-7"]["error"] == "line 7 is not valid UTF-8"
     assert records["a-0"]["ok"] is False
     assert records["a-0"]["error_type"] == "EndpointError"
     assert "HTTP 500" in records["a-0"]["error"]
@@ -94,7 +97,7 @@ def test_failures_are_recorded_and_the_run_goes_on(
     assert records["blank"]["error"] == "the article is empty"
     assert "not a JSON object" in records["line-6"]["error"]
     assert records["a-1"]["ok"] and records["a-2"]["ok"]
-    assert (summary.ok, summary.failed) == (2, 4)
+    assert (summary.ok, summary.failed) == (2, 5)
 
 
 def test_resume_after_a_killed_run_keeps_finished_work_and_reruns_the_rest(
