@@ -336,14 +336,22 @@ def main() -> None:
     options = parser.parse_args()
     wanted = set(options.only.split(","))
     rows: list[Row] = []
+
+    def done(*new: Row) -> None:
+        # Shown as each finishes, so a long run tells as it goes.
+        for r in new:
+            if r.key in wanted:
+                rows.append(r)
+                print(f"{r.key}: {r.what}: {r.figure} ({r.detail})", flush=True)
+
     if wanted & {"a", "b", "c"}:
-        rows += [r for r in bench_embedded(options.articles, options.rounds) if r.key in wanted]
+        done(*bench_embedded(options.articles, options.rounds))
     if "d" in wanted:
-        rows.append(bench_throughput([1, 4, 16, 64], options.seconds))
+        done(bench_throughput([1, 4, 16, 64], options.seconds))
     if "e" in wanted:
-        rows.append(bench_warm_eval(options.cache))
+        done(bench_warm_eval(options.cache))
     if "f" in wanted:
-        rows.append(bench_memory(options.batch_size))
+        done(bench_memory(options.batch_size))
     rows.sort(key=lambda r: r.key)
     print(f"\n{os.cpu_count()} cores; {time.strftime('%Y-%m-%d')}\n")
     print("| | benchmark | measured | target | detail |")

@@ -17,7 +17,7 @@ from summarizer.evaluation.report import write_report
 from summarizer.evaluation.runner import ItemRecord, read_records, run_eval
 from summarizer.evaluation.systems import make_system
 from summarizer.settings import load_settings
-from tests.scripted_server import ScriptedServer, status
+from tests.scripted_server import ScriptedServer, raw, status
 
 
 def fixtures(seed_text: str) -> list[Fixture]:
@@ -81,7 +81,7 @@ def test_a_failed_item_is_recorded_and_the_run_goes_on(
     scripted.push(status(500))  # the first request of the first item
     summary = run_eval(fixtures(seed_text), systems(scripted, ("pipeline",)), tmp_path)
     failed = [r for r in read_records(tmp_path) if not r.ok]
-    assert len(failed) == 1 and failed[0].error_type == "TransientEndpointError"
+    assert len(failed) == 1 and failed[0].error_type == "EndpointError"
     assert "HTTP 500" in (failed[0].error or "")
     assert summary.systems["pipeline"]["failed_rate"] == 0.5
     # A failed item scores as an empty answer, not as missing.
@@ -100,6 +100,26 @@ def test_cache_makes_a_rerun_call_nothing(
     assert cache.hits == 4 and cache.misses == 4
     assert all(r.cached for r in read_records(tmp_path / "2"))
     assert second.systems == first.systems
+
+
+def test_the_models_failures_are_cached_but_endpoint_failures_are_not(
+    scripted: ScriptedServer, seed_text: str, tmp_path: Path
+) -> None:
+    cache = ResponseCache(tmp_path / "cache.sqlite")
+    items = fixtures(seed_text)
+    # Item a: an answer that fails validation (reasks=0): the model's own failure.
+    # Item b: HTTP 500 with no retries left: the endpoint's.
+    scripted.push(raw('{"key_points": "not a list"}'), status(500))
+    first = run_eval(items, systems(scripted, ("pipeline",)), tmp_path / "1", cache=cache)
+    errors = {r.item: r.error_type for r in read_records(tmp_path / "1")}
+    assert errors == {"a": "OutputError", "b": "EndpointError"}
+    sent = len(scripted.requests)
+    second = run_eval(items, systems(scripted, ("pipeline",)), tmp_path / "2", cache=cache)
+    again = {r.item: r for r in read_records(tmp_path / "2")}
+    assert again["a"].cached and not again["a"].ok and again["a"].error_type == "OutputError"
+    assert again["b"].ok and not again["b"].cached  # asked again, and answered this time
+    assert second.model_calls == len(scripted.requests) - sent == 4
+    assert first.systems["pipeline"]["failed_rate"] == 1.0
 
 
 def test_resume_reruns_only_failed_and_missing_items(

@@ -22,7 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from summarizer.article import Article
 from summarizer.cache import ResponseCache, cache_key
-from summarizer.errors import InputError, ModelError, SummarizerError
+from summarizer.errors import InputError, ModelError, OutputError, SummarizerError, public_name
 from summarizer.evaluation import scorers
 from summarizer.evaluation.fixtures import Fixture
 from summarizer.evaluation.records import Prediction
@@ -161,27 +161,51 @@ def evaluate_one(
         ), 0
     key = cache_key({**system.cache_parts(), "article": article_hash(fixture)})
     cached = cache.get(key) if cache else None
-    calls = 0
+    if isinstance(cached, dict) and "failure" in cached:
+        failure = _Failure.model_validate(cached["failure"])
+        return failure.record(system.name, fixture, article, cached=True), 0
     if cached is not None:
         prediction = Prediction.model_validate(cached)
-    else:
-        try:
-            prediction = system.predict(fixture, article)
-        except SummarizerError as exc:
-            # Scored as an empty answer, so a system that fails often can't look good
-            # on the few items it managed.
-            spent = (
-                Prediction(usage=exc.usage or Usage(), attempts=exc.attempts)
-                if isinstance(exc, ModelError)
-                else Prediction()
-            )
-            record = _scored(system.name, fixture, article, spent, cached=False)
-            record.ok, record.error, record.error_type = False, str(exc), type(exc).__name__
-            return record, 1
-        calls = max(prediction.calls, 0)
-        if cache:
-            cache.put(key, prediction.model_dump(mode="json"))
-    return _scored(system.name, fixture, article, prediction, cached=cached is not None), calls
+        return _scored(system.name, fixture, article, prediction, cached=True), 0
+    try:
+        prediction = system.predict(fixture, article)
+    except SummarizerError as exc:
+        failure = _Failure(
+            error=str(exc),
+            error_type=public_name(exc),
+            usage=exc.usage or Usage() if isinstance(exc, ModelError) else Usage(),
+            attempts=exc.attempts if isinstance(exc, ModelError) else 0,
+        )
+        # The model's own failure (no valid answer within the re-asks, or cut off) is
+        # what the same request gets again: cached like an answer, so a warm re-run
+        # makes no call. An endpoint's failure may pass, so it is not.
+        if cache and isinstance(exc, OutputError):
+            cache.put(key, {"failure": failure.model_dump(mode="json")})
+        return failure.record(system.name, fixture, article, cached=False), 1
+    if cache:
+        cache.put(key, prediction.model_dump(mode="json"))
+    return _scored(system.name, fixture, article, prediction, cached=False), max(
+        prediction.calls, 0
+    )
+
+
+class _Failure(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    error: str
+    error_type: str
+    usage: Usage
+    attempts: int
+
+    def record(
+        self, system: str, fixture: Fixture, article: Article, *, cached: bool
+    ) -> ItemRecord:
+        # Scored as an empty answer, so a system that fails often can't look good on
+        # the few items it managed.
+        spent = Prediction(usage=self.usage, attempts=self.attempts)
+        record = _scored(system, fixture, article, spent, cached=cached)
+        record.ok, record.error, record.error_type = False, self.error, self.error_type
+        return record
 
 
 def _scored(
