@@ -71,6 +71,37 @@ class BatchItem:
             return cls(line, _given_id(value, line), error=str(exc))
         return cls(line, given.id or f"line-{line}", article, list(given.claims))
 
+    def unreadable(self) -> BatchRecord:
+        return BatchRecord(
+            id=self.id, line=self.line, ok=False, error=self.error, error_type="InputError"
+        )
+
+    def failed(self, exc: SummarizerError) -> BatchRecord:
+        """The item's record for an error, with what the attempts cost."""
+        spent = exc.usage if isinstance(exc, ModelError) and exc.usage else Usage()
+        return BatchRecord(
+            id=self.id,
+            line=self.line,
+            ok=False,
+            error=str(exc),
+            error_type=public_name(exc),
+            usage=spent,
+            attempts=exc.attempts if isinstance(exc, ModelError) else 0,
+        )
+
+    def done(self, analysis: Analysis, *, cached: bool = False) -> BatchRecord:
+        # A cached answer cost nothing this time.
+        meta = analysis.metadata
+        return BatchRecord(
+            id=self.id,
+            line=self.line,
+            ok=True,
+            cached=cached,
+            analysis=analysis,
+            usage=Usage() if cached else meta.usage,
+            attempts=0 if cached else meta.attempts,
+        )
+
 
 def _given_id(value: Any, line: int) -> str:
     raw = value.get("id") if isinstance(value, dict) else getattr(value, "id", None)
@@ -173,39 +204,20 @@ class Analyser:
 
     async def record(self, item: BatchItem) -> BatchRecord:
         if item.article is None:
-            return BatchRecord(
-                id=item.id, line=item.line, ok=False, error=item.error, error_type="InputError"
-            )
+            return item.unreadable()
         key = analysis_key(self.settings, self._versions, item.article, item.claims)
         if self.cache is not None and (hit := self.cache.get(key)) is not None:
-            analysis = Analysis.model_validate(hit)
-            return BatchRecord(id=item.id, line=item.line, ok=True, cached=True, analysis=analysis)
+            return item.done(Analysis.model_validate(hit), cached=True)
         try:
             analysis = await self.pipeline().arun(item.article, item.claims)
         except SummarizerError as exc:
-            spent = exc.usage if isinstance(exc, ModelError) and exc.usage else Usage()
-            attempts = exc.attempts if isinstance(exc, ModelError) else 0
-            self.model_calls += attempts
-            return BatchRecord(
-                id=item.id,
-                line=item.line,
-                ok=False,
-                error=str(exc),
-                error_type=public_name(exc),
-                usage=spent,
-                attempts=attempts,
-            )
+            record = item.failed(exc)
+            self.model_calls += record.attempts
+            return record
         self.model_calls += analysis.metadata.attempts
         if self.cache is not None:
             self.cache.put(key, analysis.model_dump(mode="json"))
-        return BatchRecord(
-            id=item.id,
-            line=item.line,
-            ok=True,
-            analysis=analysis,
-            usage=analysis.metadata.usage,
-            attempts=analysis.metadata.attempts,
-        )
+        return item.done(analysis)
 
     async def aclose(self) -> None:
         if self._owns_backend and self._backend is not None:

@@ -31,7 +31,7 @@ from summarizer.backends.modes import choose_mode
 from summarizer.batch import BatchItem, read_items, scan_ids
 from summarizer.cache import cache_key
 from summarizer.calls import CallLog, CallRequest
-from summarizer.errors import InputError, ModelError, SummarizerError, public_name
+from summarizer.errors import InputError, SummarizerError
 from summarizer.pipeline import Pipeline
 from summarizer.schema import BatchRecord, Usage
 from summarizer.settings import BackendName, Settings
@@ -168,10 +168,7 @@ def replay(
 def _replay_one(pipeline: Pipeline, item: BatchItem) -> tuple[BatchRecord, list[dict[str, Any]]]:
     """The item's record, and the request bodies it still waits for (if any)."""
     if item.article is None:
-        failed = BatchRecord(
-            id=item.id, line=item.line, ok=False, error=item.error, error_type="InputError"
-        )
-        return failed, []
+        return item.unreadable(), []
 
     def answer(wave: list[CallRequest], log: CallLog) -> list[BaseModel]:
         # Every request of the wave, so that one round asks for all the missing answers.
@@ -198,25 +195,8 @@ def _replay_one(pipeline: Pipeline, item: BatchItem) -> tuple[BatchRecord, list[
         )
         return waiting, pending.bodies
     except SummarizerError as exc:
-        failed = BatchRecord(
-            id=item.id,
-            line=item.line,
-            ok=False,
-            error=str(exc),
-            error_type=public_name(exc),
-            usage=exc.usage if isinstance(exc, ModelError) and exc.usage else Usage(),
-            attempts=exc.attempts if isinstance(exc, ModelError) else 0,
-        )
-        return failed, []
-    done = BatchRecord(
-        id=item.id,
-        line=item.line,
-        ok=True,
-        analysis=analysis,
-        usage=analysis.metadata.usage,
-        attempts=analysis.metadata.attempts,
-    )
-    return done, []
+        return item.failed(exc), []
+    return item.done(analysis), []
 
 
 def _open(path: Path | None) -> Any:
