@@ -22,7 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from summarizer.article import Article
 from summarizer.cache import ResponseCache, cache_key
-from summarizer.errors import InputError, ModelError, OutputError, SummarizerError, public_name
+from summarizer.errors import EndpointError, InputError, ModelError, SummarizerError, public_name
 from summarizer.evaluation import scorers
 from summarizer.evaluation.fixtures import Fixture
 from summarizer.evaluation.records import Prediction
@@ -176,10 +176,10 @@ def evaluate_one(
             usage=exc.usage or Usage() if isinstance(exc, ModelError) else Usage(),
             attempts=exc.attempts if isinstance(exc, ModelError) else 0,
         )
-        # The model's own failure (no valid answer within the re-asks, or cut off) is
-        # what the same request gets again: cached like an answer, so a warm re-run
-        # makes no call. An endpoint's failure may pass, so it is not.
-        if cache and isinstance(exc, OutputError):
+        # The model's own failure (no valid answer within the re-asks, cut off, a prompt
+        # too long for it) is what the same request gets again: cached like an answer,
+        # so a warm re-run makes no call. An endpoint's failure may pass, so it is not.
+        if cache and isinstance(exc, ModelError) and not isinstance(exc, EndpointError):
             cache.put(key, {"failure": failure.model_dump(mode="json")})
         return failure.record(system.name, fixture, article, cached=False), 1
     if cache:
