@@ -26,7 +26,7 @@ from rich.progress import (
 )
 from rich.text import Text
 
-from summarizer.evaluation.cli import Decorator
+from summarizer.evaluation.cli import Decorator, cache_options, open_cache
 
 EXIT_ITEMS_FAILED = 1
 
@@ -69,13 +69,7 @@ def register(main: click.Group, model_options: Decorator, errors: Decorator) -> 
     )
     @click.option("--resume", is_flag=True, help="Keep OUTPUT's finished records; run the rest.")
     @click.option("--overwrite", is_flag=True, help="Replace OUTPUT if it exists.")
-    @click.option(
-        "--cache",
-        "cache_path",
-        type=click.Path(dir_okay=False, path_type=Path),
-        help="Response cache (SQLite, shared by processes). Default: ~/.cache/summarizer.",
-    )
-    @click.option("--no-cache", is_flag=True, help="Neither read nor write the response cache.")
+    @cache_options
     @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
     @model_options
     @errors
@@ -97,13 +91,12 @@ def register(main: click.Group, model_options: Decorator, errors: Decorator) -> 
         in OUTPUT; --resume runs them again), 2 or 3 when the run itself could not go on.
         """
         from summarizer.batch import arun_batch, scan_ids
-        from summarizer.cache import DEFAULT_PATH, ResponseCache
         from summarizer.settings import load_settings
 
         if resume and overwrite:
             raise click.UsageError("--resume and --overwrite exclude each other")
         settings = load_settings(**overrides)
-        cache = None if no_cache else ResponseCache(cache_path or DEFAULT_PATH)
+        cache = open_cache(cache_path, no_cache)
         total = len(scan_ids(input_path))
         console = Console(stderr=True)
         with Progress(

@@ -7,7 +7,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 import click
 from click_default_group import DefaultGroup
@@ -23,6 +23,9 @@ from rich.progress import (
 from rich.table import Table
 
 from summarizer.errors import InputError
+
+if TYPE_CHECKING:
+    from summarizer.cache import ResponseCache
 from summarizer.evaluation.fixtures import Fixture
 
 DEFAULT_FIXTURES = Path("evals") / "fixtures"
@@ -44,6 +47,25 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 class Decorator(Protocol):
     def __call__(self, func: F, /) -> F: ...
+
+
+def cache_options(func: F) -> F:
+    """``--cache FILE`` and ``--no-cache``, for every command that may call a model."""
+    func = click.option(
+        "--no-cache", is_flag=True, help="Neither read nor write the response cache."
+    )(func)
+    return click.option(
+        "--cache",
+        "cache_path",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="Response cache (SQLite, shared by processes). Default: ~/.cache/summarizer.",
+    )(func)
+
+
+def open_cache(cache_path: Path | None, no_cache: bool) -> ResponseCache | None:
+    from summarizer.cache import DEFAULT_PATH, ResponseCache
+
+    return None if no_cache else ResponseCache(cache_path or DEFAULT_PATH)
 
 
 def register(main: click.Group, model_options: Decorator, errors: Decorator) -> None:
@@ -69,13 +91,7 @@ def register(main: click.Group, model_options: Decorator, errors: Decorator) -> 
         help="Run folder. Default: runs/<time>-<source>.",
     )
     @click.option("--concurrency", type=int, default=1, show_default=True)
-    @click.option(
-        "--cache",
-        "cache_path",
-        type=click.Path(dir_okay=False, path_type=Path),
-        help="Response cache file (SQLite). Default: ~/.cache/summarizer.",
-    )
-    @click.option("--no-cache", is_flag=True, help="Call the model for every item.")
+    @cache_options
     @click.option("--resume", is_flag=True, help="Keep finished items in --out; rerun the rest.")
     @click.option("--quiet", is_flag=True, help="No progress bar.")
     @model_options
@@ -94,7 +110,6 @@ def register(main: click.Group, model_options: Decorator, errors: Decorator) -> 
         **overrides: Any,
     ) -> None:
         """Run the eval over fixtures (default: evals/fixtures) or a dataset."""
-        from summarizer.cache import DEFAULT_PATH, ResponseCache
         from summarizer.evaluation.report import write_report
         from summarizer.evaluation.runner import read_records, run_eval
         from summarizer.evaluation.systems import SYSTEMS, make_system
@@ -110,7 +125,7 @@ def register(main: click.Group, model_options: Decorator, errors: Decorator) -> 
         chosen = [make_system(n, settings) for n in names]
         label = dataset or "fixtures"
         out = out or Path("runs") / f"{time.strftime('%Y%m%d-%H%M%S')}-{label}"
-        cache = None if no_cache else ResponseCache(cache_path or DEFAULT_PATH)
+        cache = open_cache(cache_path, no_cache)
         shown = {
             "model": settings.model_name,
             "backend": settings.backend,
