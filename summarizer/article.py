@@ -11,10 +11,12 @@ from functools import cached_property
 import pysbd
 
 from summarizer.errors import InputError
+from summarizer.prompt_text import as_data
 from summarizer.schema import Span
 
 # The project's reference article starts with " date YYYY-MM-DD " before its dateline.
 _DATE_HEADER = re.compile(r"\A\s*date\s+(\d{4}-\d{2}-\d{2})\s+")
+_ISO_DATE_FORM = re.compile(r"\d{4}-\d{2}-\d{2}")
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 _WORD = re.compile(r"[^\W_][\w'’\-]*")
 _NUMBER = re.compile(r"\d[\d,.]*\d|\d")
@@ -23,6 +25,11 @@ _POSSESSIVE = re.compile(r"['’]s?$")
 # text still yields citable units of a sensible size.
 MAX_SENTENCE_CHARS = 400
 _SEGMENTER = pysbd.Segmenter(language="en", clean=False)
+# pysbd's time grows with the square of the text it is given (each abbreviation it finds
+# is substituted across the whole text, and each sentence it returns is searched for from
+# the start of the text), so a 1 MB paragraph took minutes and 100,000 repeated lines
+# about twenty. A paragraph longer than this goes to it a window at a time.
+SEGMENT_WINDOW_CHARS = 4000
 # pysbd builds a few hundred regular expressions per text (one per abbreviation), more
 # than the re module's cache of 512 keeps, so every article compiled them all again:
 # about 30 ms of each article's CPU time. A bigger cache keeps them compiled.
@@ -49,8 +56,12 @@ class Article:
     sentences: tuple[Sentence, ...] = field(init=False)
 
     def __post_init__(self) -> None:
-        if "\x00" in self.text:
-            raise InputError("the article contains NUL bytes: it looks like a binary file")
+        if (nul := self.text.find("\x00")) >= 0:
+            # The text may have come as JSON ("\u0000"), so no file is named here.
+            raise InputError(
+                f"the article contains a NUL character (at offset {nul}): "
+                "it looks like binary data, not text"
+            )
         if not self.text.strip():
             raise InputError("the article is empty")
         object.__setattr__(self, "sentences", tuple(_split_sentences(self.text)))
@@ -117,11 +128,13 @@ class Passage:
         return self.article.span(self.numbers[cited - 1])
 
     def numbered(self) -> str:
-        """The sentences as ``[n] text`` lines: what the model reads and cites."""
-        return "\n".join(
-            f"[{i}] {' '.join(self.article.sentence_text(n).split())}"
-            for i, n in enumerate(self.numbers, 1)
-        )
+        """The sentences as ``[n] text`` lines: what the model reads and cites.
+
+        Each sentence is shown as data (:func:`summarizer.prompt_text.as_data`): one
+        line, no sentence marker or chat control token of its own.
+        """
+        lines = (as_data(self.article.sentence_text(n)) for n in self.numbers)
+        return "\n".join(f"[{i}] {line}" for i, line in enumerate(lines, 1))
 
 
 def parse_published(value: date | str | None) -> date | None:
@@ -129,8 +142,10 @@ def parse_published(value: date | str | None) -> date | None:
         return value
     try:
         return date.fromisoformat(value.strip())
-    except ValueError:
-        raise InputError(f"invalid publication date {value!r}: expected YYYY-MM-DD") from None
+    except ValueError as exc:
+        # "2025-02-30" has the right form: "expected YYYY-MM-DD" would not say what is wrong.
+        reason = str(exc) if _ISO_DATE_FORM.fullmatch(value.strip()) else "expected YYYY-MM-DD"
+        raise InputError(f"invalid publication date {value!r}: {reason}") from None
 
 
 def _split_sentences(text: str) -> Iterable[Sentence]:
@@ -138,20 +153,45 @@ def _split_sentences(text: str) -> Iterable[Sentence]:
     body_start = header.end() if header else 0
     number = 0
     for p_start, p_end in _paragraphs(text, body_start):
-        cursor = p_start
-        for segment in _SEGMENTER.segment(text[p_start:p_end]):
-            piece = segment.strip()
-            if not piece:
-                continue
-            # pysbd returns substrings; locating them keeps offsets exact even if it
-            # normalised whitespace somewhere.
-            found = text.find(piece, cursor, p_end)
-            start = found if found >= 0 else cursor
-            end = start + len(piece) if found >= 0 else p_end
+        for start, end in _segments(text, p_start, p_end):
             for s, e in _cap_length(text, start, end):
                 number += 1
                 yield Sentence(number=number, start=s, end=e)
-            cursor = end
+
+
+def _segments(text: str, start: int, end: int) -> Iterable[tuple[int, int]]:
+    """pysbd's sentences of ``text[start:end]``, as offsets, in linear time.
+
+    A long paragraph goes in windows cut at a space; the last sentence of a window may
+    be cut short, so the next window starts again at its beginning.
+    """
+    while end - start > SEGMENT_WINDOW_CHARS:
+        limit = start + SEGMENT_WINDOW_CHARS
+        cut = max(text.rfind(" ", start + 1, limit), text.rfind("\n", start + 1, limit))
+        cut = cut if cut > start + SEGMENT_WINDOW_CHARS // 2 else limit
+        found = list(_located(text, start, cut))
+        if len(found) < 2:  # one sentence fills the window: _cap_length cuts it anyway
+            yield from found
+            start = cut
+            continue
+        yield from found[:-1]
+        start = found[-1][0]
+    yield from _located(text, start, end)
+
+
+def _located(text: str, start: int, end: int) -> Iterable[tuple[int, int]]:
+    cursor = start
+    for segment in _SEGMENTER.segment(text[start:end]):
+        piece = segment.strip()
+        if not piece:
+            continue
+        # pysbd returns substrings; locating them keeps offsets exact even if it
+        # normalised whitespace somewhere.
+        found = text.find(piece, cursor, end)
+        first = found if found >= 0 else cursor
+        last = first + len(piece) if found >= 0 else end
+        yield first, last
+        cursor = last
 
 
 def _paragraphs(text: str, start: int) -> Iterable[tuple[int, int]]:

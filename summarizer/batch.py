@@ -7,7 +7,8 @@ flushed as soon as it and every record before it are done. Memory stays flat: in
 are read as they are needed and at most a window of results waits for an earlier one.
 
 ``resume`` keeps the successful records of an earlier run of the same output file
-(dropping failed ones and a last line cut short by a crash) and runs everything else.
+(dropping failed ones and a last line cut short by a crash) and runs everything else;
+when it gets to the end, it puts the records back in input order.
 """
 
 from __future__ import annotations
@@ -116,7 +117,7 @@ def read_items(path: Path, skip: frozenset[str] | set[str] = frozenset()) -> Ite
         try:
             value = json.loads(text)
         except json.JSONDecodeError as exc:
-            value, problem = None, f"line {line} is not JSON: {exc.msg}"
+            value, problem = None, f"line {line} is not JSON: {exc.msg.removesuffix(' at')}"
             if text == _NOT_UTF8:
                 problem = f"line {line} is not valid UTF-8"
         else:
@@ -307,6 +308,9 @@ async def arun_batch(
                 if on_record is not None:
                     on_record(summary, record)
             os.fsync(out.fileno())
+        if kept:
+            # What ran again (failed items too) went after the records kept.
+            _reorder(output_path, ids)
     finally:
         await analyser.aclose()
     summary.model_calls = analyser.model_calls
@@ -371,3 +375,29 @@ def _compact(path: Path) -> set[str]:
         os.fsync(dst.fileno())
     temporary.replace(path)
     return kept
+
+
+def _reorder(path: Path, ids: list[str]) -> None:
+    """Rewrite ``path`` with its records in the order of ``ids``, unless they are in it.
+
+    Like :func:`_compact`, through a temporary file and an atomic rename; only where
+    each line starts is held in memory. Records of ids not in ``ids`` go last.
+    """
+    rank = {found: n for n, found in enumerate(ids)}
+    lines: list[tuple[int, int, int]] = []  # rank, offset, length
+    offset = 0
+    with path.open("rb") as src:
+        for raw in src:
+            lines.append((rank.get(json.loads(raw)["id"], len(ids)), offset, len(raw)))
+            offset += len(raw)
+    ordered = sorted(lines)
+    if ordered == lines:
+        return
+    temporary = path.with_name(path.name + ".compacting")
+    with path.open("rb") as src, temporary.open("wb") as dst:
+        for _, start, length in ordered:
+            src.seek(start)
+            dst.write(src.read(length))
+        dst.flush()
+        os.fsync(dst.fileno())
+    temporary.replace(path)

@@ -33,7 +33,7 @@ def settings_parts(settings: Settings) -> dict[str, Any]:
     return {
         "backend": settings.backend,
         "model": settings.model_name,
-        "base_url": settings.base_url,
+        "base_url": settings.public_base_url,
         "mode": settings.mode,
         "temperature": settings.temperature,
         "max_output_tokens": settings.max_output_tokens,

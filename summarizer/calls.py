@@ -15,6 +15,7 @@ also the boundary where instructor's exceptions become ours.
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from functools import cache
@@ -99,7 +100,7 @@ class StructuredCaller:
             for attempt in Retrying(**self._transport_policy()):
                 with attempt:
                     log.attempts += 1
-                    completion = _non_empty(self.backend.complete(kwargs))
+                    completion = _non_empty(self.backend.complete(kwargs), log)
             return _accept(completion, log, self._settings.max_output_tokens)
 
         log.calls += 1
@@ -121,7 +122,7 @@ class StructuredCaller:
             async for attempt in AsyncRetrying(**self._transport_policy()):
                 with attempt:
                     log.attempts += 1
-                    completion = _non_empty(await self._acomplete(kwargs))
+                    completion = _non_empty(await self._acomplete(kwargs), log)
             return _accept(completion, log, self._settings.max_output_tokens)
 
         log.calls += 1
@@ -191,8 +192,9 @@ def compact_reask(messages: list[dict[str, Any]], asked: int) -> list[dict[str, 
     return [*head, {**user, "content": content}]
 
 
-def _non_empty(completion: ChatCompletion) -> ChatCompletion:
+def _non_empty(completion: ChatCompletion, log: CallLog) -> ChatCompletion:
     if not completion.choices:
+        log.record(completion)  # an answer with no choices may still be billed
         raise TransientEndpointError("the endpoint answered with no choices")
     return completion
 
@@ -244,5 +246,10 @@ def _as_ours(exc: Exception, request: CallRequest, log: CallLog) -> SummarizerEr
 
 def _first_line(exc: InstructorRetryException) -> str:
     cause = exc.__cause__ or exc
-    lines = [line.strip() for line in str(cause).splitlines() if line.strip()]
-    return " / ".join(lines[:4])[:500]
+    # pydantic's text with the value it got, without its type codes and help links.
+    lines = [_PYDANTIC_DETAIL.sub(r" (got \1)", line).strip() for line in str(cause).splitlines()]
+    kept = [line for line in lines if line and not line.startswith("For further information")]
+    return " / ".join(kept[:4])[:500]
+
+
+_PYDANTIC_DETAIL = re.compile(r"\s*\[type=[^,\]]*, input_value=(.*), input_type=\w+\]$")

@@ -119,16 +119,20 @@ def analyze(
 ) -> None:
     """Analyse FILE (plain text, JSON or HTML; '-' reads standard input)."""
     from summarizer.article import Article, parse_published
-    from summarizer.client import Summarizer
     from summarizer.inputs import parse_article, read_source
 
-    article, given_claims = parse_article(read_source(file), name=file, fmt=fmt)
+    name = "standard input" if file == "-" else file
+    article, given_claims = parse_article(read_source(file), name=name, fmt=fmt)
     if title is not None or published is not None:
         article = Article.from_text(
             article.text,
             title=title if title is not None else article.title,
             published=parse_published(published) if published is not None else article.published,
         )
+    # Imported once the input is known to be good: openai alone takes most of a second
+    # to import, which a mistyped file name should not have to wait for.
+    from summarizer.client import Summarizer
+
     client = Summarizer(**settings)
     result = client.analyze(article, claims=[*given_claims, *claims])
     if as_json:

@@ -13,6 +13,7 @@ from summarizer.article import Article
 from summarizer.backends import Backend
 from summarizer.calls import REASK_TOKENS, CallLog, CallRequest, StructuredCaller
 from summarizer.chunking import plan_chunks
+from summarizer.echo import EchoGuard
 from summarizer.errors import ConfigError
 from summarizer.prompts import Prompts, load_prompts
 from summarizer.schema import Analysis, ArticleInfo, ClaimStance, Metadata, Summary
@@ -123,23 +124,33 @@ class Pipeline:
             if drafts.reduced
             else (first.headline, first.summary)
         )
+        echo = EchoGuard(self.prompts.instructions, article.text)
         key_points = grounding.merge_duplicates(
-            (grounding.key_point(c.passage, k) for c in chunks for k in c.summary.key_points),
+            echo.key_points(
+                grounding.key_point(c.passage, k) for c in chunks for k in c.summary.key_points
+            ),
             grounding.key_point_key,
         )[:MAX_KEY_POINTS]
         summary = Summary(
-            headline=" ".join(headline.split()), text=" ".join(text.split()), key_points=key_points
+            headline=echo.text(" ".join(headline.split())),
+            text=echo.text(" ".join(text.split())),
+            key_points=key_points,
         )
         events = grounding.merge_duplicates(
-            (grounding.event(c.passage, e) for c in chunks for e in c.events), grounding.event_key
+            echo.events(grounding.event(c.passage, e) for c in chunks for e in c.events),
+            grounding.event_key,
         )
         stances = grounding.merge_duplicates(
-            (grounding.stance(c.passage, s) for c in chunks for s in c.stances),
+            echo.stances(grounding.stance(c.passage, s) for c in chunks for s in c.stances),
             grounding.stance_key,
         )
         claim_stances = _merge_claims(claims, chunks)
 
         warnings = grounding.unsupported_warnings(article, summary, events, stances)
+        if echo.removed:
+            warnings.append(
+                f"removed {echo.removed} piece(s) of text that repeated the prompt's instructions"
+            )
         tasks = tasks_used(self.settings.strategy, bool(claims), chunked=len(chunks) > 1)
         metadata = Metadata(
             backend=self.backend.name,

@@ -12,13 +12,15 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any, Literal
 
 import jinja2
 
 from summarizer.article import Passage
+from summarizer.echo import word_runs
+from summarizer.prompt_text import as_data
 from summarizer.resources import data_dir
 
 Task = Literal["summary", "events", "stances", "claims", "combined", "reduce", "naive"]
@@ -45,6 +47,15 @@ class Prompts:
     env: jinja2.Environment
     versions: dict[str, str]
 
+    @cached_property
+    def instructions(self) -> frozenset[tuple[str, ...]]:
+        """Runs of words of every template the pipeline sends: what an answer must not
+        repeat (see :mod:`summarizer.echo`)."""
+        templates = sorted(self.directory.glob("*.j2"))
+        return word_runs(
+            "\n".join(p.read_text("utf-8") for p in templates if p.stem not in STANDALONE)
+        )
+
     def messages(self, task: Task, passage: Passage, **variables: Any) -> list[Message]:
         article = passage.article
         if task in STANDALONE:
@@ -54,14 +65,18 @@ class Prompts:
                 {"role": "user", "content": self._render(task, {**given, **variables}).rstrip()}
             ]
         system = self._render("system", {})
-        task_text = self._render(task, {"title": article.title, **variables})
+        # A title or a claim is data too, like the article's sentences.
+        title = as_data(article.title) if article.title is not None else None
+        if "claims" in variables:
+            variables = {**variables, "claims": [as_data(c) for c in variables["claims"]]}
+        task_text = self._render(task, {"title": title, **variables})
         if task == "reduce":
             user = task_text
         else:
             block = self._render(
                 "article",
                 {
-                    "title": article.title,
+                    "title": title,
                     "published": article.published.isoformat() if article.published else None,
                     "numbered": passage.numbered(),
                 },

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from typing import Any, Literal
+from urllib.parse import urlsplit, urlunsplit
 
 from pydantic import AliasChoices, Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -72,8 +73,24 @@ class Settings(BaseSettings):
         return self.model is None or self.model.lower() in EMBEDDED_ALIASES
 
     @property
+    def public_base_url(self) -> str | None:
+        """The endpoint as it may be shown or stored: no credentials."""
+        return public_url(self.base_url) if self.base_url else None
+
+    @property
     def model_name(self) -> str:
         return EMBEDDED_MODEL if self.is_embedded_model else str(self.model)
+
+
+def public_url(url: str) -> str:
+    """``url`` without the user, password and query string that may hold credentials."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    if ":" in host:  # IPv6
+        host = f"[{host}]"
+    if parts.port is not None:
+        host = f"{host}:{parts.port}"
+    return urlunsplit((parts.scheme, host, parts.path, "", ""))
 
 
 def _available_cores() -> int:

@@ -63,10 +63,12 @@ _FIRST_SENTENCE = re.compile(r"^\[(\d+)\] ", re.MULTILINE)
 def canned(tool: str, body: dict[str, Any]) -> dict[str, Any]:
     """The canned answer, citing sentences that exist in the chunk the request shows."""
     text = json.dumps(CANNED.get(tool, {}))
-    found = _FIRST_SENTENCE.search(str(body["messages"][-1]["content"]))
+    content = str(body["messages"][-1]["content"])
+    found = _FIRST_SENTENCE.search(content)
     if found:
         first = int(found.group(1))
-        text = text.replace('"sentences": [2]', f'"sentences": [{first + 1}]')
+        second = first + 1 if f"\n[{first + 1}] " in content else first
+        text = text.replace('"sentences": [2]', f'"sentences": [{second}]')
         text = text.replace('"sentences": [1]', f'"sentences": [{first}]')
     result: dict[str, Any] = json.loads(text)
     return result
@@ -74,13 +76,17 @@ def canned(tool: str, body: dict[str, Any]) -> dict[str, Any]:
 
 @dataclass
 class Step:
-    """One scripted reply. ``kind``: answer | raw | status | hang | length | empty | reset."""
+    """One scripted reply.
+
+    ``kind``: answer | raw | status | hang | length | empty | reset | trickle.
+    """
 
     kind: str
     payload: Any = None
     status: int = 200
     headers: dict[str, str] = field(default_factory=dict)
     seconds: float = 0.0
+    echo_key: bool = False
 
 
 def answer(payload: dict[str, Any]) -> Step:
@@ -91,8 +97,15 @@ def raw(arguments: str) -> Step:
     return Step("raw", arguments)
 
 
-def status(code: int, headers: dict[str, str] | None = None) -> Step:
-    return Step("status", status=code, headers=headers or {})
+def status(code: int, headers: dict[str, str] | None = None, echo_key: bool = False) -> Step:
+    """An HTTP error; ``echo_key`` puts the request's Authorization header in its message,
+    as some proxies and providers do."""
+    return Step("status", status=code, headers=headers or {}, echo_key=echo_key)
+
+
+def trickle(seconds: float) -> Step:
+    """A valid answer whose body arrives a few bytes at a time over about ``seconds``."""
+    return Step("trickle", seconds=seconds)
 
 
 def hang(seconds: float) -> Step:
@@ -116,6 +129,13 @@ class _Server(ThreadingHTTPServer):
     # The default backlog of 5 refuses connections when many clients connect at once.
     request_queue_size = 512
 
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # A client that hung up on a fault (a timeout, a trickle) is what the fault is for.
+        import sys
+
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
 
 class ScriptedServer:
     def __init__(self, port: int = 0) -> None:
@@ -123,6 +143,10 @@ class ScriptedServer:
         # Seconds before each answer: a number, or a function of the request body.
         self.latency: float | Callable[[dict[str, Any]], float] = 0.0
         self.requests: list[dict[str, Any]] = []
+        self.keys: list[str] = []  # the Authorization header of each request
+        # Replies for every request whose prompt contains the marker, before the script:
+        # a fault that sticks to one article of a batch.
+        self.rules: dict[str, Step] = {}
         self.times: list[float] = []
         self._lock = threading.Lock()
         self._httpd = _Server(("127.0.0.1", port), self._handler())
@@ -149,12 +173,20 @@ class ScriptedServer:
         with self._lock:
             self.script.clear()
             self.requests.clear()
+            self.keys.clear()
+            self.rules.clear()
             self.latency = 0.0
             self.times.clear()
 
-    def _next(self, body: dict[str, Any]) -> Step:
+    def _next(self, body: dict[str, Any], key: str) -> Step:
         with self._lock:
             self.requests.append(body)
+            if not isinstance(self.requests, _Discard):
+                self.keys.append(key)
+            prompt = str(body["messages"][-1].get("content"))
+            for marker, step in self.rules.items():
+                if marker in prompt:
+                    return step
             self.times.append(time.monotonic())
             return self.script.popleft() if self.script else Step("answer", None)
 
@@ -182,11 +214,18 @@ class ScriptedServer:
                 if "messages" not in body:  # a client that gave up halfway through sending
                     self._json(400, {"error": {"message": "no messages", "type": "scripted"}})
                     return
-                step = server._next(body)
+                key = self.headers.get("authorization", "")
+                step = server._next(body, key)
                 tool = _tool_name(body)
                 if step.kind == "status":
-                    error = {"error": {"message": f"scripted {step.status}", "type": "scripted"}}
+                    message = f"scripted {step.status}" + (f" for {key}" if step.echo_key else "")
+                    error = {"error": {"message": message, "type": "scripted"}}
                     self._json(step.status, error, step.headers)
+                elif step.kind == "trickle":
+                    self._trickle(
+                        _completion(tool, json.dumps(canned(tool, body)), "tool_calls"),
+                        step.seconds,
+                    )
                 elif step.kind == "hang":
                     time.sleep(step.seconds)
                     self._close()
@@ -214,6 +253,22 @@ class ScriptedServer:
                     self.send_header(key, value)
                 self.end_headers()
                 self.wfile.write(encoded)
+
+            def _trickle(self, data: Any, seconds: float) -> None:
+                encoded = json.dumps(data).encode()
+                self.send_response(200)
+                self.send_header("content-type", "application/json")
+                self.send_header("content-length", str(len(encoded)))
+                self.end_headers()
+                self.wfile.flush()
+                pieces = [encoded[i : i + 16] for i in range(0, len(encoded), 16)]
+                try:
+                    for piece in pieces:
+                        self.wfile.write(piece)
+                        self.wfile.flush()
+                        time.sleep(seconds / len(pieces))
+                except OSError:  # the client gave up: what the fault is for
+                    self.close_connection = True
 
             def _close(self) -> None:
                 # Drop the connection with no answer, as a crashed proxy would.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import atexit
 import threading
 from functools import cache
 from importlib import metadata
@@ -63,6 +64,9 @@ def _load(path: str, n_ctx: int, threads: int, seed: int) -> Llama:
         verbose=False,
     )
     _LOCKS[id(llama)] = threading.Lock()
+    # Freed before the interpreter tears its modules down: llama-cpp-python's own
+    # finaliser, run later, finds its C bindings gone and prints a traceback.
+    atexit.register(llama.close)
     return llama
 
 

@@ -5,15 +5,18 @@ from __future__ import annotations
 import email.utils
 import time
 from typing import Any
+from urllib.parse import unquote, urlsplit, urlunsplit
 
+import httpx2
 import instructor
 import openai
 from openai.types.chat import ChatCompletion
 
 from summarizer.backends.base import TransientEndpointError
+from summarizer.backends.deadline import AsyncDeadlineClient, DeadlineClient
 from summarizer.backends.modes import choose_mode
 from summarizer.errors import ConfigError, EndpointError, ModelNotFoundError, SummarizerError
-from summarizer.settings import BackendName, Settings
+from summarizer.settings import BackendName, Settings, public_url
 
 PATH = "/chat/completions"
 # Endpoints that need no key (vLLM, Ollama, llama.cpp) still make the client ask for one.
@@ -30,32 +33,46 @@ class HTTPBackend:
         self.context_tokens = settings.context_tokens
         key = settings.api_key.get_secret_value() if settings.api_key else _NO_KEY
         # Retries are ours (tenacity, in summarizer.backends.calls), so the client makes none.
+        base_url, self._auth = _credentials_apart(settings.base_url)
         common: dict[str, Any] = {
-            "base_url": settings.base_url,
+            "base_url": base_url,
             "api_key": key,
             "timeout": settings.timeout,
             "max_retries": 0,
         }
-        self.base_url = settings.base_url or "https://api.openai.com/v1"
+        # Shown in errors and used in cache keys: without credentials a URL may carry.
+        self.base_url = public_url(settings.base_url or "https://api.openai.com/v1")
+        self._secrets = [s for s in (key, settings.base_url) if s and s != self.base_url]
         self._common = common
+        self._timeout = settings.timeout
         self._client: openai.OpenAI | None = None
         self._aclient: openai.AsyncOpenAI | None = None
 
     def complete(self, request: dict[str, Any]) -> ChatCompletion:
         if self._client is None:
-            self._client = openai.OpenAI(**self._common)
+            http = DeadlineClient(self._timeout, self._auth)
+            self._client = openai.OpenAI(**self._common, http_client=http)
         try:
             return self._client.post(PATH, cast_to=ChatCompletion, body=self._body(request))
         except openai.OpenAIError as exc:
-            raise map_openai_error(exc, self.model, self.base_url) from exc
+            raise self._ours(exc) from exc
 
     async def acomplete(self, request: dict[str, Any]) -> ChatCompletion:
         if self._aclient is None:
-            self._aclient = openai.AsyncOpenAI(**self._common)
+            ahttp = AsyncDeadlineClient(self._timeout, self._auth)
+            self._aclient = openai.AsyncOpenAI(**self._common, http_client=ahttp)
         try:
             return await self._aclient.post(PATH, cast_to=ChatCompletion, body=self._body(request))
         except openai.OpenAIError as exc:
-            raise map_openai_error(exc, self.model, self.base_url) from exc
+            raise self._ours(exc) from exc
+
+    def _ours(self, exc: openai.OpenAIError) -> SummarizerError:
+        error = map_openai_error(exc, self.model, self.base_url)
+        # An endpoint may echo the key (or a URL with credentials) in its error text.
+        message = redact(str(error), self._secrets)
+        if message != str(error):
+            error.args = (message,)
+        return error
 
     def _body(self, request: dict[str, Any]) -> dict[str, Any]:
         # Posted as it is: the body is plain JSON already, and the typed
@@ -103,6 +120,28 @@ def map_openai_error(exc: openai.OpenAIError, model: str, base_url: str) -> Summ
             return ConfigError(f"{base_url} refused the API key (HTTP {status})")
         return EndpointError(f"{base_url} answered HTTP {status}: {detail}", status_code=status)
     return EndpointError(f"request to {base_url} failed: {_short(str(exc))}")
+
+
+def _credentials_apart(url: str | None) -> tuple[str | None, httpx2.BasicAuth | None]:
+    """A base URL's user and password as basic auth, and the URL without them.
+
+    httpx would send them as basic auth anyway, but it and openai also log the URL of
+    every request, credentials included.
+    """
+    if url is None:
+        return None, None
+    parts = urlsplit(url)
+    if parts.password is None and parts.username is None:
+        return url, None
+    host = parts.netloc.rpartition("@")[2]
+    bare = urlunsplit((parts.scheme, host, parts.path, parts.query, parts.fragment))
+    return bare, httpx2.BasicAuth(unquote(parts.username or ""), unquote(parts.password or ""))
+
+
+def redact(text: str, secrets: list[str]) -> str:
+    for secret in secrets:
+        text = text.replace(secret, "[redacted]")
+    return text
 
 
 def retry_after_seconds(headers: Any) -> float | None:
