@@ -30,11 +30,16 @@ def cache_key(parts: dict[str, Any]) -> str:
 def settings_parts(settings: Settings) -> dict[str, Any]:
     """The settings that decide a model's answer. Never the API key: it must not reach
     cache files or keys."""
+    from summarizer import __version__
+
     return {
+        # What the pipeline does with an answer (grounding, guards) changes with the code.
+        "version": __version__,
         "backend": settings.backend,
         "model": settings.model_name,
         "base_url": settings.public_base_url,
         "mode": settings.mode,
+        "summary": settings.summary_style,
         "temperature": settings.temperature,
         "max_output_tokens": settings.max_output_tokens,
         "context_tokens": settings.context_tokens,

@@ -61,6 +61,11 @@ def model_options(func: F) -> F:
             help="One call per task (default) or one combined call.",
         ),
         click.option(
+            "--summary",
+            type=click.Choice(["abstractive", "extractive"]),
+            help="The model's own summary (default), or the sentences its key points cite.",
+        ),
+        click.option(
             "--mode",
             type=click.Choice(["auto", "tools", "json_schema", "json", "md_json"]),
             help="instructor mode for structured output. Default: auto.",
