@@ -31,18 +31,20 @@ class HTTPBackend:
         self.model = settings.model_name
         self.mode: instructor.Mode = choose_mode(settings.mode)
         self.context_tokens = settings.context_tokens
-        key = settings.api_key.get_secret_value() if settings.api_key else _NO_KEY
-        # Retries are ours (tenacity, in summarizer.backends.calls), so the client makes none.
+        key = settings.api_key.get_secret_value() if settings.api_key else None
         base_url, self._auth = _credentials_apart(settings.base_url)
+        # Retries are ours (tenacity, in summarizer.backends.calls), so the client makes none.
         common: dict[str, Any] = {
             "base_url": base_url,
-            "api_key": key,
+            "api_key": key or _NO_KEY,
             "timeout": settings.timeout,
             "max_retries": 0,
         }
         # Shown in errors and used in cache keys: without credentials a URL may carry.
         self.base_url = public_url(settings.base_url or "https://api.openai.com/v1")
-        self._secrets = [s for s in (key, settings.base_url) if s and s != self.base_url]
+        # What an endpoint's error message must not repeat back to the user.
+        password = urlsplit(settings.base_url).password if settings.base_url else None
+        self._secrets = [s for s in (key, password) if s]
         self._common = common
         self._timeout = settings.timeout
         self._client: openai.OpenAI | None = None
