@@ -141,9 +141,10 @@ class Pipeline:
             ),
             grounding.key_point_key,
         )[:MAX_KEY_POINTS]
-        text = echo.text(" ".join(text.split()))
         if self.settings.summary_style == "extractive":
-            text = extractive_summary(article, key_points) or text
+            text = extractive_summary(key_points) or echo.text(" ".join(text.split()))
+        else:
+            text = echo.text(" ".join(text.split()))
         summary = Summary(
             headline=echo.text(" ".join(headline.split())), text=text, key_points=key_points
         )
@@ -191,7 +192,7 @@ class Pipeline:
         )
 
 
-def extractive_summary(article: Article, key_points: Sequence[KeyPoint]) -> str:
+def extractive_summary(key_points: Sequence[KeyPoint]) -> str:
     """The first sentence each key point cites, most important point first, up to
     EXTRACTIVE_SENTENCES, in the article's order: a summary that can only say what the
     article says, in its words.
