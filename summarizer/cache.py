@@ -27,19 +27,18 @@ def cache_key(parts: dict[str, Any]) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-def settings_parts(settings: Settings) -> dict[str, Any]:
-    """The settings that decide a model's answer. Never the API key: it must not reach
-    cache files or keys."""
+def call_parts(settings: Settings) -> dict[str, Any]:
+    """The settings that decide the answer to one call, besides its messages. Never the
+    API key: it must not reach cache files or keys."""
     from summarizer import __version__
 
     return {
-        # What the pipeline does with an answer (grounding, guards) changes with the code.
+        # How a call is made and re-asked changes with the code.
         "version": __version__,
         "backend": settings.backend,
         "model": settings.model_name,
         "base_url": settings.public_base_url,
         "mode": settings.mode,
-        "summary": settings.summary_style,
         "temperature": settings.temperature,
         "max_output_tokens": settings.max_output_tokens,
         "context_tokens": settings.context_tokens,
@@ -47,6 +46,31 @@ def settings_parts(settings: Settings) -> dict[str, Any]:
         "seed": settings.seed,
         "repeat_penalty": settings.repeat_penalty,
     }
+
+
+def settings_parts(settings: Settings) -> dict[str, Any]:
+    """The settings that decide an article's analysis: its calls', and what the pipeline
+    does with the answers."""
+    return {
+        **call_parts(settings),
+        "summary": settings.summary_style,
+        "examples": settings.examples,
+        "grounded_fields": settings.grounded_fields,
+        "headline_guard": settings.headline_guard,
+    }
+
+
+def call_key(settings: Settings, task: str, messages: list[dict[str, str]], schema: Any) -> str:
+    """The key of one structured call: its settings, messages and response schema."""
+    return cache_key(
+        {
+            "kind": "call",
+            **call_parts(settings),
+            "task": task,
+            "messages": messages,
+            "schema": schema,
+        }
+    )
 
 
 def article_hash(article: Article, claims: list[str]) -> str:

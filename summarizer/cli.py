@@ -62,8 +62,29 @@ def model_options(func: F) -> F:
         ),
         click.option(
             "--summary",
-            type=click.Choice(["abstractive", "extractive"]),
-            help="The model's own summary (default), or the sentences its key points cite.",
+            type=click.Choice(["abstractive", "extractive", "lead"]),
+            help="The model's own summary, the sentences its key points cite, or the "
+            "first sentence and those. Default: extractive on the embedded model, "
+            "abstractive on an endpoint.",
+        ),
+        click.option(
+            "--examples/--no-examples",
+            default=None,
+            help="Show a short worked example in each task's prompt. Default: off.",
+        ),
+        click.option(
+            "--grounded-fields/--no-grounded-fields",
+            default=None,
+            help="Keep only actors, targets and holders the cited sentences name. Default: off.",
+        ),
+        click.option(
+            "--headline-guard/--no-headline-guard",
+            default=None,
+            help="Ask again once when the headline names what the article lacks. Default: on.",
+        ),
+        click.option("--temperature", type=float, help="Sampling temperature. Default: 0."),
+        click.option(
+            "--repeat-penalty", type=float, help="Penalty on repeated tokens. Default: 1.1."
         ),
         click.option(
             "--mode",

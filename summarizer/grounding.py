@@ -177,6 +177,40 @@ def unsupported_warnings(
     return warnings
 
 
+def grounded_event(e: Event) -> Event | None:
+    """``e`` with only the actors and targets its cited sentences name; None if no actor
+    is left (the sentence does not say who did it)."""
+    cited = _words(" ".join(s.text for s in e.evidence))
+    actors = [a for a in e.actors if named_in(a, cited)]
+    if not actors:
+        return None
+    return e.model_copy(
+        update={"actors": actors, "targets": [t for t in e.targets if named_in(t, cited)]}
+    )
+
+
+def grounded_stance(s: Stance) -> Stance | None:
+    """``s`` if its cited sentences name both its holder and its target, else None."""
+    cited = _words(" ".join(span.text for span in s.evidence))
+    return s if named_in(s.holder, cited) and named_in(s.target, cited) else None
+
+
+_WORD = re.compile(r"\w+")
+# Words match on their first letters, so "Chinese" is not "China" but "ministers" is
+# "minister" and "talks" is "talk".
+_STEM = 5
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(w[:_STEM] for w in _WORD.findall(text.lower()))
+
+
+def named_in(name: str, words: frozenset[str]) -> bool:
+    """Whether a content word of ``name`` is among ``words`` (see :func:`_words`)."""
+    content = [w for w in _WORD.findall(name.lower()) if w not in _FUNCTION_WORDS]
+    return any(w[:_STEM] in words for w in content)
+
+
 def _names(values: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(v for v in (_clean(x) for x in values) if v))
 

@@ -32,6 +32,8 @@ MAX_KEY_POINTS = 8
 # Lead-3's length: the summaries of news datasets are about three sentences long.
 EXTRACTIVE_SENTENCES = 3
 MIN_ARTICLE_TOKENS = 128
+# The recheck's feedback: a line per field and at most RECHECK_NAMES short names.
+RECHECK_TOKENS = 160
 # When chunks disagree about a claim, the most decisive label wins.
 _LABEL_RANK = {"disagree": 3, "agree": 2, "discuss": 1, "unrelated": 0}
 
@@ -93,22 +95,26 @@ class Pipeline:
         return [task.result() for task in tasks]
 
     def _plan(self, article: Article, claims: Sequence[str], chunks: list[list[int]]) -> Plan:
-        return plan(
-            article, claims, strategy=self.settings.strategy, prompts=self.prompts, chunks=chunks
-        )
+        return plan(article, claims, settings=self.settings, prompts=self.prompts, chunks=chunks)
 
     def _chunks(self, article: Article, claims: Sequence[str]) -> list[list[int]]:
         """Whole article if it fits; otherwise runs of sentences that each fit."""
-        tasks = tasks_used(self.settings.strategy, bool(claims), chunked=False)
+        tasks = tasks_used(self.settings, bool(claims), chunked=False)
+        empty = article.passage([])
         overhead = max(
             sum(
                 self.backend.count_tokens(m["content"]) + 8
-                for m in self.prompts.messages(task, article.passage([]), claims=list(claims))
+                for m in self.prompts.messages(
+                    task, empty, claims=list(claims), examples=self.settings.examples
+                )
             )
             for task in tasks
+            if task != "recheck"
         )
-        # A re-ask adds the validation errors to the prompt.
+        # A re-ask adds the validation errors to the prompt; a recheck, the names it lists.
         reask = REASK_TOKENS if self.settings.reasks else 0
+        if "recheck" in tasks:
+            reask += RECHECK_TOKENS
         budget = self.backend.context_tokens - self.settings.max_output_tokens - overhead - reask
         if budget < MIN_ARTICLE_TOKENS:
             raise ConfigError(
@@ -141,21 +147,22 @@ class Pipeline:
             ),
             grounding.key_point_key,
         )[:MAX_KEY_POINTS]
-        if self.settings.summary_style == "extractive":
-            text = extractive_summary(key_points) or echo.text(" ".join(text.split()))
-        else:
+        style = self.settings.summary_style
+        if style == "abstractive":
             text = echo.text(" ".join(text.split()))
+        else:
+            lead = article.span(1) if style == "lead" and article.sentences else None
+            text = extractive_summary(key_points, lead) or echo.text(" ".join(text.split()))
         summary = Summary(
             headline=echo.text(" ".join(headline.split())), text=text, key_points=key_points
         )
-        events = grounding.merge_duplicates(
-            echo.events(grounding.event(c.passage, e) for c in chunks for e in c.events),
-            grounding.event_key,
-        )
-        stances = grounding.merge_duplicates(
-            echo.stances(grounding.stance(c.passage, s) for c in chunks for s in c.stances),
-            grounding.stance_key,
-        )
+        events = echo.events(grounding.event(c.passage, e) for c in chunks for e in c.events)
+        stances = echo.stances(grounding.stance(c.passage, s) for c in chunks for s in c.stances)
+        if self.settings.grounded_fields:
+            events = [k for e in events if (k := grounding.grounded_event(e)) is not None]
+            stances = [t for s in stances if (t := grounding.grounded_stance(s)) is not None]
+        events = grounding.merge_duplicates(events, grounding.event_key)
+        stances = grounding.merge_duplicates(stances, grounding.stance_key)
         claim_stances = _merge_claims(claims, chunks)
 
         warnings = grounding.unsupported_warnings(article, summary, events, stances)
@@ -163,7 +170,7 @@ class Pipeline:
             warnings.append(
                 f"removed {echo.removed} piece(s) of text that repeated the prompt's instructions"
             )
-        tasks = tasks_used(self.settings.strategy, bool(claims), chunked=len(chunks) > 1)
+        tasks = tasks_used(self.settings, bool(claims), chunked=len(chunks) > 1)
         metadata = Metadata(
             backend=self.backend.name,
             model=self.backend.model,
@@ -192,16 +199,17 @@ class Pipeline:
         )
 
 
-def extractive_summary(key_points: Sequence[KeyPoint]) -> str:
+def extractive_summary(key_points: Sequence[KeyPoint], lead: Span | None = None) -> str:
     """The first sentence each key point cites, most important point first, up to
     EXTRACTIVE_SENTENCES, in the article's order: a summary that can only say what the
-    article says, in its words.
+    article says, in its words. ``lead`` (the article's first sentence) comes first if
+    given.
 
     Only first citations: filling up to three sentences with the points' other
     citations scored lower on SummEval dev (ROUGE-2 0.248 against 0.275, ROUGE-L 0.350
     against 0.386; ROUGE-1 0.481 against 0.480).
     """
-    chosen: dict[int, Span] = {}
+    chosen: dict[int, Span] = {lead.start: lead} if lead is not None else {}
     for point in key_points:
         if len(chosen) == EXTRACTIVE_SENTENCES:
             break

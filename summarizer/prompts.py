@@ -23,7 +23,7 @@ from summarizer.echo import word_runs
 from summarizer.prompt_text import as_data
 from summarizer.resources import data_dir
 
-Task = Literal["summary", "events", "stances", "claims", "combined", "reduce", "naive"]
+Task = Literal["summary", "events", "stances", "claims", "combined", "reduce", "recheck", "naive"]
 TASKS: tuple[Task, ...] = (
     "summary",
     "events",
@@ -31,8 +31,12 @@ TASKS: tuple[Task, ...] = (
     "claims",
     "combined",
     "reduce",
+    "recheck",
     "naive",
 )
+# The recheck lists at most this many names the article lacks: its feedback stays
+# within the room the chunk planner keeps for it.
+RECHECK_NAMES = 8
 # Templates that make the whole prompt on their own: the eval's naive baseline, which
 # deliberately has none of the pipeline's system text, numbering or decomposition.
 STANDALONE: frozenset[str] = frozenset({"naive"})
@@ -56,7 +60,10 @@ class Prompts:
             "\n".join(p.read_text("utf-8") for p in templates if p.stem not in STANDALONE)
         )
 
-    def messages(self, task: Task, passage: Passage, **variables: Any) -> list[Message]:
+    def messages(
+        self, task: Task, passage: Passage, *, examples: bool = False, **variables: Any
+    ) -> list[Message]:
+        """The messages of one call; ``examples`` adds the task's worked example."""
         article = passage.article
         if task in STANDALONE:
             published = article.published.isoformat() if article.published else None
@@ -69,7 +76,7 @@ class Prompts:
         title = as_data(article.title) if article.title is not None else None
         if "claims" in variables:
             variables = {**variables, "claims": [as_data(c) for c in variables["claims"]]}
-        task_text = self._render(task, {"title": title, **variables})
+        task_text = self._render(task, {"title": title, "examples": examples, **variables})
         if task == "reduce":
             user = task_text
         else:
@@ -87,6 +94,20 @@ class Prompts:
             {"role": "system", "content": system.rstrip()},
             {"role": "user", "content": user.rstrip()},
         ]
+
+    def recheck(self, messages: list[Message], unsupported: dict[str, list[str]]) -> list[Message]:
+        """``messages`` asked again, told which of the answer's names the article lacks.
+
+        The feedback goes at the end of the user message, like a validation re-ask, so
+        the article's prefix (and a llama.cpp KV cache of it) stays as it was.
+        """
+        listed = {
+            field: [as_data(n)[:40] for n in names[:RECHECK_NAMES]]
+            for field, names in unsupported.items()
+        }
+        *head, user = messages
+        feedback = self._render("recheck", {"unsupported": listed})
+        return [*head, {**user, "content": f"{user['content']}\n{feedback}".rstrip()}]
 
     def _render(self, name: str, variables: dict[str, Any]) -> str:
         return self.env.get_template(f"{name}.j2").render(**variables).strip() + "\n"

@@ -104,6 +104,14 @@ class Usage(_Model):
             cached_prompt_tokens=self.cached_prompt_tokens + other.cached_prompt_tokens,
         )
 
+    def __sub__(self, other: Usage) -> Usage:
+        return Usage(
+            prompt_tokens=self.prompt_tokens - other.prompt_tokens,
+            completion_tokens=self.completion_tokens - other.completion_tokens,
+            total_tokens=self.total_tokens - other.total_tokens,
+            cached_prompt_tokens=self.cached_prompt_tokens - other.cached_prompt_tokens,
+        )
+
 
 class Metadata(_Model):
     schema_version: str = SCHEMA_VERSION

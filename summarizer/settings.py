@@ -18,7 +18,7 @@ EMBEDDED_ALIASES = frozenset({EMBEDDED_MODEL, "embedded", "smollm2", "smollm2-13
 Strategy = Literal["per_task", "combined"]
 ModeName = Literal["auto", "tools", "json_schema", "json", "md_json"]
 BackendName = Literal["embedded", "openai"]
-SummaryStyle = Literal["abstractive", "extractive"]
+SummaryStyle = Literal["abstractive", "extractive", "lead"]
 
 
 class Settings(BaseSettings):
@@ -51,7 +51,22 @@ class Settings(BaseSettings):
         default=None,
         description="abstractive: the model writes the summary; extractive: the summary is "
         "the article's own sentences that the model's key points cite, so it cannot add "
-        "facts. Unset: extractive for the embedded model, abstractive for an endpoint.",
+        "facts; lead: the article's first sentence, then the sentences the key points "
+        "cite. Unset: extractive for the embedded model, abstractive for an endpoint.",
+    )
+    examples: bool = Field(
+        default=False,
+        description="Show the model a short worked example in each task's prompt.",
+    )
+    grounded_fields: bool = Field(
+        default=False,
+        description="Keep only the actors, targets and holders that the cited sentences "
+        "name; drop events and stances left without one.",
+    )
+    headline_guard: bool = Field(
+        default=True,
+        description="Ask once more when the headline or summary names people, places or "
+        "numbers that the article lacks; what is still unsupported is reported.",
     )
     mode: ModeName = Field(
         default="auto", description="instructor mode; auto picks the constrained one."

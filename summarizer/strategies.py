@@ -13,9 +13,11 @@ from __future__ import annotations
 
 from collections.abc import Generator, Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from pydantic import BaseModel
 
+from summarizer import grounding
 from summarizer.article import Article, Passage
 from summarizer.calls import CallRequest
 from summarizer.drafts import (
@@ -33,7 +35,7 @@ from summarizer.drafts import (
     for_passage,
 )
 from summarizer.prompts import Prompts, Task
-from summarizer.settings import Strategy
+from summarizer.settings import Settings
 
 
 @dataclass
@@ -59,10 +61,12 @@ def plan(
     article: Article,
     claims: Sequence[str],
     *,
-    strategy: Strategy,
+    settings: Settings,
     prompts: Prompts,
     chunks: list[list[int]],
 ) -> Plan:
+    strategy = settings.strategy
+    examples = settings.examples
     wave: Wave = []
     passages: list[Passage] = []
     for numbers in chunks:
@@ -70,7 +74,7 @@ def plan(
         passages.append(passage)
 
         def request(task: Task, model: type[BaseModel], passage: Passage = passage) -> CallRequest:
-            messages = prompts.messages(task, passage, claims=list(claims))
+            messages = prompts.messages(task, passage, claims=list(claims), examples=examples)
             sized = for_passage(model, len(passage))
             return CallRequest(task, messages, sized)
 
@@ -90,6 +94,7 @@ def plan(
         if claims:
             wave.append(request("claims", claims_model(ClaimsDraft, len(claims))))
 
+    asked = wave
     answers = iter((yield wave))
     results: list[ChunkDrafts] = []
     for passage in passages:
@@ -116,16 +121,60 @@ def plan(
         # The only dependency: one summary from the chunks' summaries.
         parts = [c.summary.summary for c in results]
         messages = prompts.messages("reduce", article.passage([]), parts=parts)
-        (answer,) = yield [CallRequest("reduce", messages, ReduceDraft)]
+        reduce = CallRequest("reduce", messages, ReduceDraft)
+        (answer,) = yield [reduce]
         assert isinstance(answer, ReduceDraft)
         reduced = answer
+        if settings.headline_guard:
+            reduced = yield from _recheck(article, reduce, reduced, settings, prompts)
+    elif settings.headline_guard and strategy == "per_task":
+        # The first chunk's summary request is the first of the wave.
+        first = results[0].summary
+        summary = yield from _recheck(article, asked[0], first, settings, prompts)
+        # Only the written parts are taken: the key points (and so an extractive
+        # summary) stay the ones first chosen.
+        results[0].summary = first.model_copy(
+            update={"headline": summary.headline, "summary": summary.summary}
+        )
     return Drafts(results, reduced)
 
 
-def tasks_used(strategy: Strategy, has_claims: bool, chunked: bool) -> list[Task]:
+Written = TypeVar("Written", SummaryDraft, ReduceDraft)
+
+
+def _recheck(
+    article: Article, request: CallRequest, draft: Written, settings: Settings, prompts: Prompts
+) -> Generator[Wave, list[BaseModel], Written]:
+    """Ask once more when the headline (or a summary the model writes) names people,
+    places or numbers the article lacks; keep whichever answer names fewer of them.
+    What is still unsupported is reported by the pipeline's warnings."""
+    found = _unsupported(article, draft, settings)
+    if not found:
+        return draft
+    messages = prompts.recheck(request.messages, found)
+    (answer,) = yield [CallRequest("recheck", messages, request.response_model)]
+    assert isinstance(answer, type(draft))
+    again = _unsupported(article, answer, settings)
+    return answer if sum(map(len, again.values())) < sum(map(len, found.values())) else draft
+
+
+def _unsupported(
+    article: Article, draft: SummaryDraft | ReduceDraft, settings: Settings
+) -> dict[str, list[str]]:
+    fields = {"headline": draft.headline}
+    if settings.summary_style == "abstractive":  # otherwise the summary is the article's
+        fields["summary"] = draft.summary
+    found = {k: grounding.unsupported_content(article, v) for k, v in fields.items()}
+    return {k: v for k, v in found.items() if v}
+
+
+def tasks_used(settings: Settings, has_claims: bool, chunked: bool) -> list[Task]:
+    strategy = settings.strategy
     tasks: list[Task] = ["combined"] if strategy == "combined" else ["summary", "events", "stances"]
     if has_claims and strategy != "combined":
         tasks.append("claims")
     if chunked:
         tasks.append("reduce")
+    if settings.headline_guard and (chunked or strategy == "per_task"):
+        tasks.append("recheck")
     return tasks

@@ -18,13 +18,16 @@ import pytest
 
 from summarizer import AsyncSummarizer, BatchRecord, ResponseCache, Settings, run_batch
 from summarizer.batch_files import read_results, replay, request_id
-from tests.scripted_server import ScriptedServer, canned, status
+from tests.scripted_server import CANNED, ScriptedServer, canned, status
 
 ARTICLE = (
     "Officials in {city} opened a new bridge on Monday. The mayor, Ana Ruiz, said the "
     "bridge would cut travel times. Critics said the project cost too much. Traffic "
-    "was light on the first day."
+    "was light on the first day. In other news, North Korea's Foreign Minister Choe "
+    "Son-hui met Wang Yi in Beijing, North Korean media said."
 )
+# The last sentence names what the scripted server's canned headline and summary name,
+# so no answer sets off the headline recheck: these tests count requests.
 
 
 def _write_inputs(path: Path, n: int, *, extra: list[str] | None = None) -> list[str]:
@@ -373,6 +376,26 @@ def test_import_validates_grounds_and_asks_again_in_a_next_round(tmp_path: Path)
                 assert text[span.start : span.end] == span.text
         # Usage counts every answer used, the failed first one included.
         assert record["usage"]["total_tokens"] == 4 * 60
+
+
+def test_the_headline_recheck_is_a_round_of_its_own(tmp_path: Path) -> None:
+    inputs, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    round1, results1 = tmp_path / "r1.jsonl", tmp_path / "res1.jsonl"
+    round2, results2 = tmp_path / "r2.jsonl", tmp_path / "res2.jsonl"
+    _write_inputs(inputs, 1)
+    replay(inputs, _batch_settings(), requests_out=round1)
+    invented = {**canned("SummaryDraft", _fake_body()), "headline": "Zorro visits Gotham"}
+    _answer_all(round1, results1, override={"SummaryDraft": json.dumps(invented)})
+    summary = replay(inputs, _batch_settings(), results=[results1], output=out, requests_out=round2)
+    assert (summary.finished, summary.pending) == (0, 1)
+    (asked,) = [json.loads(line)["body"] for line in round2.read_text().splitlines()]
+    assert "headline: Zorro, Gotham" in asked["messages"][-1]["content"]
+
+    _answer_all(round2, results2)
+    final = replay(inputs, _batch_settings(), results=[results1, results2], output=out)
+    assert (final.finished, final.pending, final.failed) == (1, 0, 0)
+    (record,) = _records(out)
+    assert record["analysis"]["summary"]["headline"] == CANNED["SummaryDraft"]["headline"]
 
 
 def test_import_with_other_settings_explains_the_mismatch(tmp_path: Path) -> None:

@@ -54,7 +54,10 @@ def test_reference_article_end_to_end(seed_text: str, strategy: str) -> None:
         strategy,
     )
     assert meta.usage.prompt_tokens > 500 and meta.usage.completion_tokens > 0
-    assert meta.calls == (3 if strategy == "per_task" else 1) and meta.attempts >= meta.calls
+    # per_task: three tasks, and a fourth call if the headline names what the article
+    # lacks (the recheck).
+    assert meta.calls in ((3, 4) if strategy == "per_task" else (1,))
+    assert meta.attempts >= meta.calls
     assert result.summary.headline and result.events
     if strategy == "per_task":
         # The three tasks share the system text and the article, in front of the task:

@@ -83,7 +83,8 @@ def register(main: click.Group, model_options: Decorator, errors: Decorator) -> 
         "--systems",
         default="pipeline,naive,lead3",
         show_default=True,
-        help="Comma-separated: pipeline, naive, lead3.",
+        help="Comma-separated: pipeline, naive, lead3; pipeline:FIELD=VALUE[:...] is a "
+        "variant of the pipeline (e.g. pipeline:summary=abstractive).",
     )
     @click.option(
         "--out",
@@ -118,14 +119,20 @@ def register(main: click.Group, model_options: Decorator, errors: Decorator) -> 
         if resume and out is None:
             raise click.UsageError("--resume needs --out, the run folder to resume")
         fixtures = _load_items(path, dataset, limit)
-        names = [n.strip() for n in systems.split(",") if n.strip()]
-        if unknown := [n for n in names if n not in SYSTEMS]:
+        names = list(dict.fromkeys(n.strip() for n in systems.split(",") if n.strip()))
+        if unknown := [n for n in names if n.split(":")[0] not in SYSTEMS]:
             raise click.UsageError(f"unknown system(s) {unknown}; choose from {list(SYSTEMS)}")
         settings = load_settings(**overrides)
-        chosen = [make_system(n, settings) for n in names]
+        cache = open_cache(cache_path, no_cache)
+        backends: dict[str, Any] = {}
+        try:
+            chosen = [make_system(n, settings, cache, backends) for n in names]
+        except Exception:
+            if cache:
+                cache.close()
+            raise
         label = dataset or "fixtures"
         out = out or Path("runs") / f"{time.strftime('%Y%m%d-%H%M%S')}-{label}"
-        cache = open_cache(cache_path, no_cache)
         shown = {
             "model": settings.model_name,
             "backend": settings.backend,

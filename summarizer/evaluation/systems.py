@@ -12,24 +12,27 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Annotated, Any, Protocol
 
-from pydantic import BaseModel
+from pydantic import BaseModel, TypeAdapter, ValidationError
 from rapidfuzz import fuzz
 
 from summarizer.article import Article
-from summarizer.cache import settings_parts
+from summarizer.cache import call_key, settings_parts
+from summarizer.errors import ConfigError, one_line
 from summarizer.evaluation.fixtures import Fixture
 from summarizer.evaluation.records import PredClaim, PredEvent, Prediction, PredSpan, PredStance
 from summarizer.prompts import load_prompts
-from summarizer.schema import ClaimLabel, EventStatus, Position
+from summarizer.schema import ClaimLabel, EventStatus, Position, Usage
 from summarizer.settings import Settings
 
 if TYPE_CHECKING:
     # Imported where a prediction needs them, so a run answered from the cache starts
     # without loading the model clients (openai, instructor).
-    from summarizer.calls import StructuredCaller
-    from summarizer.client import Summarizer
+    from summarizer.backends import Backend
+    from summarizer.cache import ResponseCache
+    from summarizer.calls import CallLog, CallRequest, StructuredCaller
+    from summarizer.pipeline import Pipeline
 
 SYSTEMS = ("pipeline", "naive", "lead3")
 
@@ -46,9 +49,16 @@ class System(Protocol):
     def close(self) -> None: ...
 
 
-def make_system(name: str, settings: Settings) -> System:
-    if name == "pipeline":
-        return PipelineSystem(settings)
+def make_system(
+    name: str,
+    settings: Settings,
+    cache: ResponseCache | None = None,
+    backends: dict[str, Backend] | None = None,
+) -> System:
+    """The system ``name`` names; pipeline variants (``pipeline:FIELD=VALUE...``) passed
+    the same ``backends`` share a loaded model."""
+    if name == "pipeline" or name.startswith("pipeline:"):
+        return PipelineSystem(variant(name, settings), name, cache, backends)
     if name == "naive":
         return NaiveSystem(settings)
     if name == "lead3":
@@ -68,32 +78,138 @@ def _article(text: str, title: str | None, published: dt.date | None) -> Article
 
 
 class PipelineSystem:
-    name = "pipeline"
+    """Our pipeline. ``pipeline:summary=abstractive:examples=true`` is a variant: the
+    run's settings with those changed, scored side by side with the plain pipeline.
 
-    def __init__(self, settings: Settings) -> None:
+    Variants of one run share their loaded model, and with a cache their identical
+    calls: a variant that only changes what is done with the answers (summary style,
+    grounded fields) costs no model call. A call answered from the cache counts what it
+    cost when it was made, so the variants' cost columns stay comparable.
+    """
+
+    def __init__(
+        self,
+        settings: Settings,
+        name: str = "pipeline",
+        cache: ResponseCache | None = None,
+        backends: dict[str, Backend] | None = None,
+    ) -> None:
+        self.name = name
         self._settings = settings
-        self._client: Summarizer | None = None
+        self._cache = cache
+        self._backends = backends if backends is not None else {}
+        self._pipeline: Pipeline | None = None
 
     def cache_parts(self) -> dict[str, Any]:
         versions = load_prompts().versions
         return {
-            "system": self.name,
+            "system": "pipeline",
             "strategy": self._settings.strategy,
             "prompts": versions,
             **settings_parts(self._settings),
         }
 
     def predict(self, fixture: Fixture, article: Article) -> Prediction:
-        if self._client is None:  # the backend loads only when a prediction is needed
-            from summarizer.client import Summarizer
+        if self._pipeline is None:  # the backend loads only when a prediction is needed
+            from summarizer.backends import make_backend
+            from summarizer.pipeline import Pipeline
 
-            self._client = Summarizer(self._settings)
+            key = _backend_key(self._settings)
+            if key not in self._backends:
+                self._backends[key] = make_backend(self._settings)
+            self._pipeline = Pipeline(self._settings, self._backends[key])
         claims = [c.claim for c in fixture.claims]
-        return Prediction.from_analysis(self._client.analyze(article, claims=claims))
+        analysis = self._pipeline.run_with(article, claims, self._answer)
+        return Prediction.from_analysis(analysis)
+
+    def _answer(self, wave: list[CallRequest], log: CallLog) -> list[BaseModel]:
+        assert self._pipeline is not None
+        answers = []
+        for request in wave:
+            key = (
+                call_key(
+                    self._settings,
+                    request.task,
+                    request.messages,
+                    request.response_model.model_json_schema(),
+                )
+                if self._cache
+                else ""
+            )
+            hit = self._cache.get(key) if self._cache else None
+            if isinstance(hit, dict) and "draft" in hit:
+                log.usage = log.usage + Usage.model_validate(hit["usage"])
+                log.attempts += int(hit["attempts"])
+                log.calls += int(hit["calls"])
+                answers.append(request.response_model.model_validate(hit["draft"]))
+                continue
+            before, attempts, calls = log.usage, log.attempts, log.calls
+            draft = self._pipeline.caller.call(request, log)
+            if self._cache:
+                spent = log.usage - before
+                self._cache.put(
+                    key,
+                    {
+                        "draft": draft.model_dump(mode="json"),
+                        "usage": spent.model_dump(mode="json"),
+                        "attempts": log.attempts - attempts,
+                        "calls": log.calls - calls,
+                    },
+                )
+            answers.append(draft)
+        return answers
 
     def close(self) -> None:
-        if self._client is not None:
-            self._client.close()
+        for backend in self._backends.values():
+            backend.close()
+        self._backends.clear()
+
+
+def _backend_key(settings: Settings) -> str:
+    # What a variant may change without needing another backend: the prompts it sends
+    # and what it does with the answers.
+    return settings.model_dump_json(
+        exclude={"strategy", "summary", "examples", "grounded_fields", "headline_guard"}
+    )
+
+
+def variant(spec: str, settings: Settings) -> Settings:
+    """``settings`` changed by a spec's ``key=value`` parts (``pipeline:summary=lead``)."""
+    _, *parts = spec.split(":")
+    changes: dict[str, Any] = {}
+    for part in parts:
+        key, sep, value = part.partition("=")
+        key = key.strip().replace("-", "_")
+        if not sep or key not in VARIANT_FIELDS:
+            raise ConfigError(
+                f"bad variant {part!r} in {spec!r}: write pipeline:FIELD=VALUE with FIELD "
+                f"one of {', '.join(VARIANT_FIELDS)}"
+            )
+        field = Settings.model_fields[key]
+        try:
+            kind: Any = (
+                Annotated[field.annotation, *field.metadata] if field.metadata else field.annotation
+            )
+            changes[key] = TypeAdapter(kind).validate_python(value.strip(), strict=False)
+        except ValidationError as exc:
+            raise ConfigError(f"bad variant {part!r} in {spec!r}: {one_line(exc, key)}") from None
+    return settings.model_copy(update=changes)
+
+
+# What a variant may change: how the pipeline asks and what it keeps; not the endpoint.
+VARIANT_FIELDS = (
+    "strategy",
+    "summary",
+    "examples",
+    "grounded_fields",
+    "headline_guard",
+    "temperature",
+    "repeat_penalty",
+    "reasks",
+    "mode",
+    "max_output_tokens",
+    "seed",
+)
 
 
 class NaiveEvent(BaseModel):
