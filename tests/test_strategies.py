@@ -288,3 +288,34 @@ def test_the_options_are_on_the_command_line(scripted: ScriptedServer, tmp_path:
     assert result["summary"]["headline"] == "Kim Jong-il wins the Zanzibar vote"
     assert "recheck" not in result["metadata"]["prompt_versions"]
     assert all("EXAMPLE" in str(b["messages"][-1]["content"]) for b in scripted.requests)
+
+
+def test_eval_table_puts_systems_in_rows_for_chosen_metrics(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    def table(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "summarizer",
+                "eval",
+                "table",
+                "evals/reference/fixtures",
+                *args,
+            ],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+
+    done = table("--metrics", "rouge1,event_f1,stance_f1")
+    assert done.returncode == 0, done.stderr
+    header, rule, *rows = done.stdout.splitlines()
+    assert (
+        header == "| system | ROUGE-1 F1 | events F1 | stances F1 |" and rule == "|---|---|---|---|"
+    )
+    assert {r.split(" | ")[0] for r in rows} == {"| pipeline", "| lead3", "| naive"}
+    bad = table("--metrics", "rouge9")
+    assert bad.returncode == 2 and "unknown metric(s) ['rouge9']" in bad.stderr

@@ -246,18 +246,28 @@ def register(main: click.Group, model_options: Decorator, errors: Decorator) -> 
 
     @eval_group.command("table")
     @click.argument("run_dir", type=click.Path(file_okay=False, path_type=Path))
+    @click.option(
+        "--metrics",
+        help="Comma-separated metric keys (e.g. rouge1,event_f1): one row per system "
+        "with these columns, instead of every metric.",
+    )
     @errors
-    def table(run_dir: Path) -> None:
+    def table(run_dir: Path, metrics: str | None) -> None:
         """Print a run's metrics as a Markdown table."""
-        from summarizer.evaluation.report import markdown_table
+        from summarizer.evaluation.report import METRICS, markdown_table, systems_table
         from summarizer.evaluation.runner import SUMMARY, RunSummary
 
         path = run_dir / SUMMARY
         if not path.is_file():
             raise InputError(f"{run_dir} has no {SUMMARY}: is it a finished eval run?")
-        click.echo(
-            markdown_table(RunSummary.model_validate_json(path.read_text()).systems), nl=False
-        )
+        systems = RunSummary.model_validate_json(path.read_text()).systems
+        if metrics is None:
+            click.echo(markdown_table(systems), nl=False)
+            return
+        keys = [k.strip() for k in metrics.split(",") if k.strip()]
+        if unknown := [k for k in keys if k not in METRICS]:
+            raise click.UsageError(f"unknown metric(s) {unknown}; choose from {list(METRICS)}")
+        click.echo(systems_table(systems, keys), nl=False)
 
     @eval_group.command("meta")
     @click.argument("path", type=click.Path(path_type=Path))
