@@ -9,7 +9,7 @@ DATA ?= ../shared/data
 # with the embedded model on 2 cores).
 CI_LIMIT ?= 3
 
-.PHONY: run test lint schemas eval eval-datasets meta eval-ci bench clean
+.PHONY: run test lint schemas eval eval-datasets eval-strategies meta eval-ci bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,16 @@ eval-datasets: $(STAMP)
 	$(BIN)/summarizer eval --dataset fnc1 $(DATA) --out runs/fnc1
 	$(BIN)/summarizer eval --dataset casie $(DATA) --out runs/casie
 	$(BIN)/summarizer eval meta $(DATA)
+
+## Issue 6's comparison: every quality option as a pipeline variant, with Lead-3, on the
+## fixtures and three dev sets (about 90 minutes on 2 cores; variants that only change
+## what is done with the answers are answered from the call cache).
+VARIANTS := pipeline,pipeline:headline_guard=false,pipeline:summary=abstractive,pipeline:summary=lead,pipeline:grounded_fields=true
+eval-strategies: $(STAMP)
+	$(BIN)/summarizer eval evals/fixtures --systems "$(VARIANTS),pipeline:examples=true,pipeline:strategy=combined,pipeline:repeat_penalty=1.0,lead3" --out runs/strategies-fixtures
+	$(BIN)/summarizer eval --dataset summeval $(DATA) --systems "$(VARIANTS),pipeline:examples=true,pipeline:strategy=combined,pipeline:repeat_penalty=1.0,lead3" --out runs/strategies-summeval
+	$(BIN)/summarizer eval --dataset casie $(DATA) --systems "$(VARIANTS),pipeline:strategy=combined,lead3" --out runs/strategies-casie
+	$(BIN)/summarizer eval --dataset fnc1 $(DATA) --systems "$(VARIANTS),pipeline:strategy=combined,lead3" --out runs/strategies-fnc1
 
 meta: $(STAMP)
 	$(BIN)/summarizer eval meta $(DATA)

@@ -64,7 +64,7 @@ def model_options(func: F) -> F:
             "--summary",
             type=click.Choice(["abstractive", "extractive", "lead"]),
             help="The model's own summary, the sentences its key points cite, or the "
-            "first sentence and those. Default: extractive on the embedded model, "
+            "first sentence and those. Default: lead on the embedded model, "
             "abstractive on an endpoint.",
         ),
         click.option(

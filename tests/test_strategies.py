@@ -230,7 +230,7 @@ def test_variants_share_calls_through_the_cache_and_count_their_cost(
         backends: dict[str, Any] = {}
         chosen = [make_system(n, settings, cache, backends) for n in names]
         try:
-            run_eval(items, chosen, tmp_path / "run", cache=cache)
+            summary = run_eval(items, chosen, tmp_path / "run", cache=cache)
             assert len(backends) == 1
         finally:
             for system in chosen:
@@ -238,7 +238,7 @@ def test_variants_share_calls_through_the_cache_and_count_their_cost(
     # Only the plain pipeline asked the model: 3 calls for item a, and for item b (the
     # same article with a claim) only the claim's; the variants answered every call from
     # the cache, and one backend served all three.
-    assert len(scripted.requests) == 4
+    assert len(scripted.requests) == 4 and summary.model_calls == 4  # made, not replayed
     records = {(r.system, r.item): r for r in read_records(tmp_path / "run")}
     for item in ("a", "b"):
         plain = records[("pipeline", item)].prediction

@@ -39,7 +39,7 @@ def test_the_summary_style_is_part_of_the_cache_key() -> None:
 def test_the_default_style_depends_on_the_backend() -> None:
     from summarizer.settings import load_settings
 
-    assert load_settings().summary_style == "extractive"  # the embedded model
+    assert load_settings().summary_style == "lead"  # the embedded model
     assert load_settings(base_url="http://127.0.0.1:1/v1", model="m").summary_style == (
         "abstractive"
     )

@@ -167,6 +167,7 @@ def evaluate_one(
     if cached is not None:
         prediction = Prediction.model_validate(cached)
         return _scored(system.name, fixture, article, prediction, cached=True), 0
+    replayed = system.replayed_calls
     try:
         prediction = system.predict(fixture, article)
     except SummarizerError as exc:
@@ -184,9 +185,8 @@ def evaluate_one(
         return failure.record(system.name, fixture, article, cached=False), 1
     if cache:
         cache.put(key, prediction.model_dump(mode="json"))
-    return _scored(system.name, fixture, article, prediction, cached=False), max(
-        prediction.calls, 0
-    )
+    made = prediction.calls - (system.replayed_calls - replayed)
+    return _scored(system.name, fixture, article, prediction, cached=False), max(made, 0)
 
 
 class _Failure(BaseModel):

@@ -39,6 +39,8 @@ SYSTEMS = ("pipeline", "naive", "lead3")
 
 class System(Protocol):
     name: str
+    # Calls answered from the cache so far (counted in predictions' cost, not made).
+    replayed_calls: int
 
     def cache_parts(self) -> dict[str, Any]:
         """Everything besides the article that decides this system's answer."""
@@ -95,6 +97,7 @@ class PipelineSystem:
         backends: dict[str, Backend] | None = None,
     ) -> None:
         self.name = name
+        self.replayed_calls = 0
         self._settings = settings
         self._cache = cache
         self._backends = backends if backends is not None else {}
@@ -141,6 +144,7 @@ class PipelineSystem:
                 log.usage = log.usage + Usage.model_validate(hit["usage"])
                 log.attempts += int(hit["attempts"])
                 log.calls += int(hit["calls"])
+                self.replayed_calls += int(hit["calls"])
                 answers.append(request.response_model.model_validate(hit["draft"]))
                 continue
             before, attempts, calls = log.usage, log.attempts, log.calls
@@ -248,6 +252,7 @@ class NaiveAnalysis(BaseModel):
 
 class NaiveSystem:
     name = "naive"
+    replayed_calls = 0
 
     def __init__(self, settings: Settings) -> None:
         self._settings = settings
@@ -311,6 +316,7 @@ class NaiveSystem:
 
 class Lead3System:
     name = "lead3"
+    replayed_calls = 0
 
     def cache_parts(self) -> dict[str, Any]:
         return {"system": self.name}
