@@ -94,7 +94,6 @@ def plan(
         if claims:
             wave.append(request("claims", claims_model(ClaimsDraft, len(claims))))
 
-    asked = wave
     answers = iter((yield wave))
     results: list[ChunkDrafts] = []
     for passage in passages:
@@ -130,7 +129,7 @@ def plan(
     elif settings.headline_guard and strategy == "per_task":
         # The first chunk's summary request is the first of the wave.
         first = results[0].summary
-        summary = yield from _recheck(article, asked[0], first, settings, prompts)
+        summary = yield from _recheck(article, wave[0], first, settings, prompts)
         # Only the written parts are taken: the key points (and so an extractive
         # summary) stay the ones first chosen.
         results[0].summary = first.model_copy(
