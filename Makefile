@@ -42,7 +42,7 @@ eval-datasets: $(STAMP)
 	$(BIN)/summarizer eval meta $(DATA)
 
 ## Issue 6's comparison: every quality option as a pipeline variant, with Lead-3, on the
-## fixtures and three dev sets (about 90 minutes on 2 cores; variants that only change
+## fixtures and three dev sets (about two hours on 2 cores; variants that only change
 ## what is done with the answers are answered from the call cache).
 X := pipeline:summary=extractive
 VARIANTS := pipeline,$(X),pipeline:summary=abstractive,$(X):headline_guard=false,$(X):grounded_fields=true
