@@ -127,19 +127,14 @@ class PipelineSystem:
 
     def _answer(self, wave: list[CallRequest], log: CallLog) -> list[BaseModel]:
         assert self._pipeline is not None
+        caller, cache = self._pipeline.caller, self._cache
+        if cache is None:
+            return [caller.call(request, log) for request in wave]
         answers = []
         for request in wave:
-            key = (
-                call_key(
-                    self._settings,
-                    request.task,
-                    request.messages,
-                    request.response_model.model_json_schema(),
-                )
-                if self._cache
-                else ""
-            )
-            hit = self._cache.get(key) if self._cache else None
+            schema = request.response_model.model_json_schema()
+            key = call_key(self._settings, request.task, request.messages, schema)
+            hit = cache.get(key)
             if isinstance(hit, dict) and "draft" in hit:
                 log.usage = log.usage + Usage.model_validate(hit["usage"])
                 log.attempts += int(hit["attempts"])
@@ -148,18 +143,16 @@ class PipelineSystem:
                 answers.append(request.response_model.model_validate(hit["draft"]))
                 continue
             before, attempts, calls = log.usage, log.attempts, log.calls
-            draft = self._pipeline.caller.call(request, log)
-            if self._cache:
-                spent = log.usage - before
-                self._cache.put(
-                    key,
-                    {
-                        "draft": draft.model_dump(mode="json"),
-                        "usage": spent.model_dump(mode="json"),
-                        "attempts": log.attempts - attempts,
-                        "calls": log.calls - calls,
-                    },
-                )
+            draft = caller.call(request, log)
+            cache.put(
+                key,
+                {
+                    "draft": draft.model_dump(mode="json"),
+                    "usage": (log.usage - before).model_dump(mode="json"),
+                    "attempts": log.attempts - attempts,
+                    "calls": log.calls - calls,
+                },
+            )
             answers.append(draft)
         return answers
 
