@@ -56,6 +56,7 @@ def settings_parts(settings: Settings) -> dict[str, Any]:
         "summary": settings.summary_style,
         "examples": settings.examples,
         "grounded_fields": settings.grounded_fields,
+        "verify": settings.verify,
         "headline_guard": settings.headline_guard,
     }
 

@@ -78,6 +78,12 @@ def model_options(func: F) -> F:
             help="Keep only actors, targets and holders the cited sentences name. Default: off.",
         ),
         click.option(
+            "--verify/--no-verify",
+            default=None,
+            help="Ask the model whether each event's and stance's cited sentence states it; "
+            "drop those it denies. Default: off.",
+        ),
+        click.option(
             "--headline-guard/--no-headline-guard",
             default=None,
             help="Ask again once when the headline names what the article lacks. Default: on.",

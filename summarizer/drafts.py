@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import cache
-from typing import Annotated, Any, TypeVar, get_args, get_origin
+from typing import Annotated, Any, Literal, TypeVar, get_args, get_origin
 
 from pydantic import (
     AfterValidator,
@@ -26,6 +26,8 @@ from pydantic import (
 )
 
 from summarizer.schema import ClaimLabel, EventStatus, Position
+
+Verdict = Literal["yes", "no"]
 
 
 def _distinct(value: list[int]) -> list[int]:
@@ -167,6 +169,23 @@ def check_claim_evidence(claims: list[ClaimDraft]) -> None:
             raise ValueError(
                 f"claim {number} is labelled {c.label!r}: cite the sentences that show it"
             )
+
+
+class VerifyDraft(_Draft):
+    """One verdict per statement, in the order they were listed (see :func:`verify_model`)."""
+
+    verdicts: list[Verdict]
+
+
+@cache
+def verify_model(count: int) -> type[VerifyDraft]:
+    """:class:`VerifyDraft` with room for exactly ``count`` verdicts."""
+    sized: type[VerifyDraft] = create_model(
+        "VerifyDraft",
+        __base__=VerifyDraft,
+        verdicts=(list[Verdict], Field(min_length=count, max_length=count)),
+    )
+    return sized
 
 
 class ReduceDraft(_Draft):

@@ -26,7 +26,7 @@ from summarizer.schema import (
     Summary,
 )
 from summarizer.settings import Settings
-from summarizer.strategies import ChunkDrafts, Drafts, Plan, plan, tasks_used
+from summarizer.strategies import VERIFY_TOKENS, ChunkDrafts, Drafts, Plan, plan, tasks_used
 
 MAX_KEY_POINTS = 8
 # Lead-3's length: the summaries of news datasets are about three sentences long.
@@ -109,12 +109,14 @@ class Pipeline:
                 )
             )
             for task in tasks
-            if task != "recheck"
+            if task not in ("recheck", "verify")
         )
         # A re-ask adds the validation errors to the prompt; a recheck, the names it lists.
         reask = REASK_TOKENS if self.settings.reasks else 0
         if "recheck" in tasks:
             reask += RECHECK_TOKENS
+        if "verify" in tasks:  # its prompt is the article's with the items listed after it
+            reask += VERIFY_TOKENS
         budget = self.backend.context_tokens - self.settings.max_output_tokens - overhead - reask
         if budget < MIN_ARTICLE_TOKENS:
             raise ConfigError(
@@ -166,6 +168,11 @@ class Pipeline:
         claim_stances = _merge_claims(claims, chunks)
 
         warnings = grounding.unsupported_warnings(article, summary, events, stances)
+        if unverified := sum(c.unverified for c in chunks):
+            warnings.append(
+                f"dropped {unverified} event(s) or stance(s) that the model, asked again, "
+                "said their cited sentence does not state"
+            )
         if echo.removed:
             warnings.append(
                 f"removed {echo.removed} piece(s) of text that repeated the prompt's instructions"

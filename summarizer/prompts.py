@@ -23,7 +23,9 @@ from summarizer.echo import word_runs
 from summarizer.prompt_text import as_data
 from summarizer.resources import data_dir
 
-Task = Literal["summary", "events", "stances", "claims", "combined", "reduce", "recheck", "naive"]
+Task = Literal[
+    "summary", "events", "stances", "claims", "combined", "reduce", "recheck", "verify", "naive"
+]
 TASKS: tuple[Task, ...] = (
     "summary",
     "events",
@@ -32,6 +34,7 @@ TASKS: tuple[Task, ...] = (
     "combined",
     "reduce",
     "recheck",
+    "verify",
     "naive",
 )
 # The recheck lists at most this many names the article lacks: its feedback stays

@@ -63,6 +63,11 @@ class Settings(BaseSettings):
         description="Keep only the actors, targets and holders that the cited sentences "
         "name; drop events and stances left without one.",
     )
+    verify: bool = Field(
+        default=False,
+        description="Ask the model once more whether each event's and stance's cited "
+        "sentence states it; drop those it says no to.",
+    )
     headline_guard: bool = Field(
         default=True,
         description="Ask once more when the headline or summary names people, places or "

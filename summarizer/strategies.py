@@ -31,11 +31,28 @@ from summarizer.drafts import (
     StanceDraft,
     StancesDraft,
     SummaryDraft,
+    VerifyDraft,
     claims_model,
     for_passage,
+    verify_model,
 )
+from summarizer.prompt_text import as_data
 from summarizer.prompts import Prompts, Task
 from summarizer.settings import Settings
+
+# A verify prompt quotes each item's first cited sentence and states the item, cut to
+# these lengths so that its size is bounded: at most 11 items (6 events, 5 stances) of
+# about 270 characters with their labels, some 750 tokens of English. The chunk planner
+# keeps VERIFY_TOKENS for it on top of the article.
+VERIFY_SENTENCE_CHARS = 140
+VERIFY_STATEMENT_CHARS = 100
+VERIFY_TOKENS = 1000
+_POSITION_VERBS = {
+    "support": "supports",
+    "oppose": "opposes",
+    "neutral": "is neutral on",
+    "mixed": "has mixed views on",
+}
 
 
 @dataclass
@@ -45,6 +62,7 @@ class ChunkDrafts:
     events: list[EventDraft] = field(default_factory=list)
     stances: list[StanceDraft] = field(default_factory=list)
     claims: list[ClaimDraft] = field(default_factory=list)
+    unverified: int = 0  # events and stances the verify pass dropped
 
 
 @dataclass
@@ -115,6 +133,9 @@ def plan(
             chunk.claims = answer.claims
         results.append(chunk)
 
+    if settings.verify:
+        yield from _verify(results, prompts)
+
     reduced = None
     if len(results) > 1:
         # The only dependency: one summary from the chunks' summaries.
@@ -167,6 +188,58 @@ def _unsupported(
     return {k: v for k, v in found.items() if v}
 
 
+def _verify(chunks: list[ChunkDrafts], prompts: Prompts) -> Generator[Wave, list[BaseModel], None]:
+    """Ask, once per chunk, whether each event's and stance's first cited sentence
+    states it; drop the items the model says no to."""
+    asked = [c for c in chunks if c.events or c.stances]
+    if not asked:
+        return
+    wave = [
+        CallRequest(
+            "verify",
+            prompts.messages("verify", c.passage, statements=_statements(c)),
+            verify_model(len(c.events) + len(c.stances)),
+        )
+        for c in asked
+    ]
+    answers = yield wave
+    for chunk, answer in zip(asked, answers, strict=True):
+        assert isinstance(answer, VerifyDraft)
+        verdicts = iter(answer.verdicts)
+        events = [e for e in chunk.events if next(verdicts) == "yes"]
+        stances = [s for s in chunk.stances if next(verdicts) == "yes"]
+        chunk.unverified = len(chunk.events) - len(events) + len(chunk.stances) - len(stances)
+        chunk.events, chunk.stances = events, stances
+
+
+def _statements(chunk: ChunkDrafts) -> list[dict[str, object]]:
+    said = [
+        (
+            e.sentences[0],
+            " ".join(filter(None, [", ".join(e.actors), e.action, ", ".join(e.targets)])),
+        )
+        for e in chunk.events
+    ] + [
+        (s.sentences[0], f"{s.holder} {_POSITION_VERBS[s.position]} {s.target}")
+        for s in chunk.stances
+    ]
+    article, numbers = chunk.passage.article, chunk.passage.numbers
+    return [
+        {
+            "number": cited,
+            "sentence": _cut(
+                as_data(article.sentence_text(numbers[cited - 1])), VERIFY_SENTENCE_CHARS
+            ),
+            "text": _cut(as_data(text), VERIFY_STATEMENT_CHARS),
+        }
+        for cited, text in said
+    ]
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 3].rstrip() + "..."
+
+
 def tasks_used(settings: Settings, has_claims: bool, chunked: bool) -> list[Task]:
     strategy = settings.strategy
     tasks: list[Task] = ["combined"] if strategy == "combined" else ["summary", "events", "stances"]
@@ -176,4 +249,6 @@ def tasks_used(settings: Settings, has_claims: bool, chunked: bool) -> list[Task
         tasks.append("reduce")
     if settings.headline_guard and (chunked or strategy == "per_task"):
         tasks.append("recheck")
+    if settings.verify:
+        tasks.append("verify")
     return tasks

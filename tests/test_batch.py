@@ -398,6 +398,26 @@ def test_the_headline_recheck_is_a_round_of_its_own(tmp_path: Path) -> None:
     assert record["analysis"]["summary"]["headline"] == CANNED["SummaryDraft"]["headline"]
 
 
+def test_the_verify_pass_is_a_round_of_its_own(tmp_path: Path) -> None:
+    inputs, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    round1, results1 = tmp_path / "r1.jsonl", tmp_path / "res1.jsonl"
+    round2, results2 = tmp_path / "r2.jsonl", tmp_path / "res2.jsonl"
+    _write_inputs(inputs, 1)
+    settings = _batch_settings(verify=True)
+    replay(inputs, settings, requests_out=round1)
+    _answer_all(round1, results1)
+    summary = replay(inputs, settings, results=[results1], output=out, requests_out=round2)
+    assert (summary.finished, summary.pending) == (0, 1)
+    (asked,) = [json.loads(line)["body"] for line in round2.read_text().splitlines()]
+    assert "Statement: Wang Yi supports North Korea" in asked["messages"][-1]["content"]
+
+    _answer_all(round2, results2, override={"VerifyDraft": '{"verdicts": ["yes", "no"]}'})
+    final = replay(inputs, settings, results=[results1, results2], output=out)
+    assert (final.finished, final.pending, final.failed) == (1, 0, 0)
+    (record,) = _records(out)
+    assert len(record["analysis"]["events"]) == 1 and record["analysis"]["stances"] == []
+
+
 def test_import_with_other_settings_explains_the_mismatch(tmp_path: Path) -> None:
     inputs = tmp_path / "in.jsonl"
     _write_inputs(inputs, 1)

@@ -66,6 +66,22 @@ def test_reference_article_end_to_end(seed_text: str, strategy: str) -> None:
         assert meta.usage.evaluated_prompt_tokens < 0.5 * meta.usage.prompt_tokens
 
 
+def test_the_verify_pass_with_the_embedded_model(seed_text: str) -> None:
+    with Summarizer() as client:
+        plain = client.analyze(seed_text)
+    with Summarizer(verify=True) as client:
+        checked = client.analyze(seed_text)
+    assert_grounded(checked, seed_text)
+    # The same calls, then one more that can only take items away.
+    assert checked.metadata.calls == plain.metadata.calls + 1
+    assert "verify" in checked.metadata.prompt_versions
+    assert all(e in plain.events for e in checked.events)
+    assert all(s in plain.stances for s in checked.stances)
+    dropped = len(plain.events) + len(plain.stances) - len(checked.events) - len(checked.stances)
+    if dropped:  # (one of two near-duplicates may go without changing the list)
+        assert any(w.startswith("dropped ") for w in checked.metadata.warnings)
+
+
 def test_claims_with_the_embedded_model(seed_text: str) -> None:
     with Summarizer() as client:
         result = client.analyze(

@@ -12,7 +12,7 @@ import pytest
 
 from summarizer import Summarizer
 from summarizer.cache import ResponseCache
-from summarizer.errors import ConfigError
+from summarizer.errors import ConfigError, OutputError
 from summarizer.evaluation.runner import read_records, run_eval
 from summarizer.evaluation.systems import make_system, variant
 from summarizer.prompts import load_prompts
@@ -145,6 +145,50 @@ def test_grounded_fields_keep_only_names_the_cited_sentence_has(
     )
     with client(scripted) as c:  # off by default: the model's fields as given
         assert c.analyze(seed_text).events[0].actors == ["Batman"]
+
+
+# --- the verify pass ---------------------------------------------------------------------
+
+VERIFY_TASK = "TASK: Each statement below"
+
+
+def test_the_verify_pass_drops_what_the_model_says_the_sentence_does_not_state(
+    scripted: ScriptedServer, seed_text: str
+) -> None:
+    event = CANNED["EventsDraft"]["events"][0]
+    scripted.rules["TASK: List the events"] = answer(
+        {"events": [event, {**event, "actors": ["Batman"], "action": "flew", "targets": []}]}
+    )
+    scripted.rules[VERIFY_TASK] = answer({"verdicts": ["no", "yes", "no"]})
+    with client(scripted, verify=True) as c:
+        result = c.analyze(seed_text)
+    (asked,) = prompts_with(scripted, VERIFY_TASK)
+    statements = asked.split("STATEMENTS", 1)[1]
+    # Events first, then stances, each with the sentence it cites quoted.
+    assert (
+        statements.index("Statement: Choe Son-hui met Wang Yi")
+        < statements.index("Statement: Batman flew")
+        < statements.index("Statement: Wang Yi supports North Korea")
+    )
+    assert "(1) Sentence [1]: " in statements and "(3) Sentence [2]: " in statements
+    assert asked.startswith(asked.split("TASK:", 1)[0])  # the article's prefix, as every task
+    assert [e.actors for e in result.events] == [["Batman"]] and result.stances == []
+    assert "verify" in result.metadata.prompt_versions and result.metadata.calls == 4
+    assert any(w.startswith("dropped 2 event(s) or stance(s)") for w in result.metadata.warnings)
+
+    scripted.reset_state()
+    with client(scripted) as c:  # off by default
+        assert len(c.analyze(seed_text).events) == 1
+    assert prompts_with(scripted, VERIFY_TASK) == []
+
+
+def test_a_verify_answer_must_give_one_verdict_per_statement(
+    scripted: ScriptedServer, seed_text: str
+) -> None:
+    scripted.rules[VERIFY_TASK] = answer({"verdicts": ["yes"]})  # two statements asked
+    with client(scripted, verify=True) as c, pytest.raises(OutputError) as failed:
+        c.analyze(seed_text)
+    assert "verify" in str(failed.value) and "verdicts" in str(failed.value)
 
 
 # --- the lead summary and worked examples ------------------------------------------------

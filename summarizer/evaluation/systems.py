@@ -166,7 +166,7 @@ def _backend_key(settings: Settings) -> str:
     # What a variant may change without needing another backend: the prompts it sends
     # and what it does with the answers.
     return settings.model_dump_json(
-        exclude={"strategy", "summary", "examples", "grounded_fields", "headline_guard"}
+        exclude={"strategy", "summary", "examples", "grounded_fields", "verify", "headline_guard"}
     )
 
 
@@ -199,6 +199,7 @@ VARIANT_FIELDS = (
     "summary",
     "examples",
     "grounded_fields",
+    "verify",
     "headline_guard",
     "temperature",
     "repeat_penalty",
