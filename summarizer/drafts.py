@@ -75,7 +75,7 @@ class _Draft(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-ClaimsOrCombined = TypeVar("ClaimsOrCombined", bound=BaseModel)
+Sized = TypeVar("Sized", bound=BaseModel)
 
 
 class KeyPointDraft(_Draft):
@@ -124,7 +124,7 @@ class ClaimDraft(_Draft):
 
 
 class ClaimsDraft(_Draft):
-    """One label per claim, in the order the claims were listed (see :func:`claims_model`)."""
+    """One label per claim, in the order the claims were listed (see :func:`exactly`)."""
 
     claims: list[ClaimDraft]
 
@@ -153,13 +153,12 @@ class CombinedClaimsDraft(CombinedDraft):
 
 
 @cache
-def claims_model(base: type[ClaimsOrCombined], count: int) -> type[ClaimsOrCombined]:
-    """``base`` with room for exactly ``count`` labels, so the grammar enforces the count."""
-    sized: type[ClaimsOrCombined] = create_model(
-        base.__name__,
-        __base__=base,
-        claims=(list[ClaimDraft], Field(min_length=count, max_length=count)),
-    )
+def exactly(base: type[Sized], field: str, count: int) -> type[Sized]:
+    """``base`` with room for exactly ``count`` items in its list ``field`` (a label per
+    claim, a verdict per statement), so the grammar enforces the count."""
+    bounded = Field(min_length=count, max_length=count)
+    definition: dict[str, Any] = {field: (base.model_fields[field].annotation, bounded)}
+    sized: type[Sized] = create_model(base.__name__, __base__=base, **definition)
     return sized
 
 
@@ -172,20 +171,9 @@ def check_claim_evidence(claims: list[ClaimDraft]) -> None:
 
 
 class VerifyDraft(_Draft):
-    """One verdict per statement, in the order they were listed (see :func:`verify_model`)."""
+    """One verdict per statement, in the order they were listed (see :func:`exactly`)."""
 
     verdicts: list[Verdict]
-
-
-@cache
-def verify_model(count: int) -> type[VerifyDraft]:
-    """:class:`VerifyDraft` with room for exactly ``count`` verdicts."""
-    sized: type[VerifyDraft] = create_model(
-        "VerifyDraft",
-        __base__=VerifyDraft,
-        verdicts=(list[Verdict], Field(min_length=count, max_length=count)),
-    )
-    return sized
 
 
 class ReduceDraft(_Draft):

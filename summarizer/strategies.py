@@ -32,9 +32,8 @@ from summarizer.drafts import (
     StancesDraft,
     SummaryDraft,
     VerifyDraft,
-    claims_model,
+    exactly,
     for_passage,
-    verify_model,
 )
 from summarizer.prompt_text import as_data
 from summarizer.prompts import Prompts, Task
@@ -100,7 +99,9 @@ def plan(
             wave.append(
                 request(
                     "combined",
-                    claims_model(CombinedClaimsDraft, len(claims)) if claims else CombinedDraft,
+                    exactly(CombinedClaimsDraft, "claims", len(claims))
+                    if claims
+                    else CombinedDraft,
                 )
             )
             continue
@@ -110,7 +111,7 @@ def plan(
             request("stances", StancesDraft),
         ]
         if claims:
-            wave.append(request("claims", claims_model(ClaimsDraft, len(claims))))
+            wave.append(request("claims", exactly(ClaimsDraft, "claims", len(claims))))
 
     answers = iter((yield wave))
     results: list[ChunkDrafts] = []
@@ -198,7 +199,7 @@ def _verify(chunks: list[ChunkDrafts], prompts: Prompts) -> Generator[Wave, list
         CallRequest(
             "verify",
             prompts.messages("verify", c.passage, statements=_statements(c)),
-            verify_model(len(c.events) + len(c.stances)),
+            exactly(VerifyDraft, "verdicts", len(c.events) + len(c.stances)),
         )
         for c in asked
     ]
