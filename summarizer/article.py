@@ -99,10 +99,13 @@ class Article:
 
     @cached_property
     def content_vocabulary(self) -> frozenset[str]:
-        """Lower-cased words and comma-free numbers of the text, for support checks."""
-        words = {w.lower() for w in _WORD.findall(self.text)}
+        """Lower-cased words and comma-free numbers of the title and text, for support
+        checks: a headline that repeats the given title ("... - TechRepublic") invents
+        nothing."""
+        source = f"{self.title}\n{self.text}" if self.title else self.text
+        words = {w.lower() for w in _WORD.findall(source)}
         words |= {_POSSESSIVE.sub("", w) for w in words}  # "Gaal's" supports "Gaal"
-        numbers = {n.replace(",", "").rstrip(".") for n in _NUMBER.findall(self.text)}
+        numbers = {n.replace(",", "").rstrip(".") for n in _NUMBER.findall(source)}
         return frozenset(words | numbers)
 
 

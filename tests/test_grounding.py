@@ -68,3 +68,11 @@ def test_control_characters_inside_strings_are_escaped() -> None:
 def test_a_possessive_in_the_article_supports_the_plain_name() -> None:
     article = Article.from_text("Van Gaal's side won. NBC's report followed.")
     assert unsupported_content(article, "Van Gaal spoke to NBC.") == []
+
+
+def test_the_given_title_supports_what_a_headline_takes_from_it() -> None:
+    text = "Ransomware could be the next job applicant, researchers said."
+    titled = Article.from_text(text, title="HR managers beware - TechRepublic")
+    headline = "HR managers beware: ransomware - TechRepublic"
+    assert unsupported_content(titled, headline) == []
+    assert unsupported_content(Article.from_text(text), headline) == ["HR", "TechRepublic"]
