@@ -51,14 +51,7 @@ def call_parts(settings: Settings) -> dict[str, Any]:
 def settings_parts(settings: Settings) -> dict[str, Any]:
     """The settings that decide an article's analysis: its calls', and what the pipeline
     does with the answers."""
-    return {
-        **call_parts(settings),
-        "summary": settings.summary_style,
-        "examples": settings.examples,
-        "grounded_fields": settings.grounded_fields,
-        "verify": settings.verify,
-        "headline_guard": settings.headline_guard,
-    }
+    return {**call_parts(settings), **settings.pipeline_options()}
 
 
 def call_key(settings: Settings, task: str, messages: list[dict[str, str]], schema: Any) -> str:

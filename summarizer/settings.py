@@ -19,6 +19,9 @@ Strategy = Literal["per_task", "combined"]
 ModeName = Literal["auto", "tools", "json_schema", "json", "md_json"]
 BackendName = Literal["embedded", "openai"]
 SummaryStyle = Literal["abstractive", "extractive", "lead"]
+# What the pipeline asks for and does with the answers, beside how each call is made:
+# part of an analysis's cache key, and what eval variants sharing one loaded model vary.
+PIPELINE_OPTIONS = ("summary", "examples", "grounded_fields", "verify", "headline_guard")
 
 
 class Settings(BaseSettings):
@@ -107,6 +110,12 @@ class Settings(BaseSettings):
         if self.summary is not None:
             return self.summary
         return "lead" if self.backend == "embedded" else "abstractive"
+
+    def pipeline_options(self) -> dict[str, Any]:
+        """The :data:`PIPELINE_OPTIONS`, the summary style resolved for this backend."""
+        options = {name: getattr(self, name) for name in PIPELINE_OPTIONS}
+        options["summary"] = self.summary_style
+        return options
 
     @property
     def is_embedded_model(self) -> bool:

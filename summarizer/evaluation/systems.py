@@ -24,7 +24,7 @@ from summarizer.evaluation.fixtures import Fixture
 from summarizer.evaluation.records import PredClaim, PredEvent, Prediction, PredSpan, PredStance
 from summarizer.prompts import load_prompts
 from summarizer.schema import ClaimLabel, EventStatus, Position, Usage
-from summarizer.settings import Settings
+from summarizer.settings import PIPELINE_OPTIONS, Settings
 
 if TYPE_CHECKING:
     # Imported where a prediction needs them, so a run answered from the cache starts
@@ -165,9 +165,7 @@ class PipelineSystem:
 def _backend_key(settings: Settings) -> str:
     # What a variant may change without needing another backend: the prompts it sends
     # and what it does with the answers.
-    return settings.model_dump_json(
-        exclude={"strategy", "summary", "examples", "grounded_fields", "verify", "headline_guard"}
-    )
+    return settings.model_dump_json(exclude={"strategy", *PIPELINE_OPTIONS})
 
 
 def variant(spec: str, settings: Settings) -> Settings:
@@ -196,11 +194,7 @@ def variant(spec: str, settings: Settings) -> Settings:
 # What a variant may change: how the pipeline asks and what it keeps; not the endpoint.
 VARIANT_FIELDS = (
     "strategy",
-    "summary",
-    "examples",
-    "grounded_fields",
-    "verify",
-    "headline_guard",
+    *PIPELINE_OPTIONS,
     "temperature",
     "repeat_penalty",
     "reasks",
