@@ -7,6 +7,7 @@ call. Values are JSON. API keys never take part in a key.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import sqlite3
@@ -17,7 +18,10 @@ from typing import Any, Self
 
 from summarizer.article import Article
 from summarizer.errors import ConfigError
+from summarizer.resources import data_dir
 from summarizer.settings import Settings
+
+_PACKAGE_DIR = Path(__file__).resolve().parent
 
 DEFAULT_PATH = Path.home() / ".cache" / "summarizer" / "responses.sqlite"
 
@@ -27,14 +31,31 @@ def cache_key(parts: dict[str, Any]) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
+@functools.cache
+def code_hash() -> str:
+    """The content hash of this install's code and prompt templates (the wheel carries
+    its prompts inside the package; a checkout has them beside it).
+
+    Part of every cache key: how a call is made and re-asked, and what the pipeline does
+    with the answers, change with the code, and a version string does not move with it.
+    """
+    return content_hash(_PACKAGE_DIR, data_dir("prompts"))
+
+
+def content_hash(package: Path, prompts: Path) -> str:
+    digest = hashlib.sha256()
+    files = [(p.relative_to(package).as_posix(), p) for p in package.rglob("*.py")]
+    files += [(f"prompts/{p.name}", p) for p in prompts.glob("*.j2")]
+    for name, path in sorted(files):
+        digest.update(name.encode("utf-8") + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
+
+
 def call_parts(settings: Settings) -> dict[str, Any]:
     """The settings that decide the answer to one call, besides its messages. Never the
     API key: it must not reach cache files or keys."""
-    from summarizer import __version__
-
     return {
-        # How a call is made and re-asked changes with the code.
-        "version": __version__,
+        "code": code_hash(),
         "backend": settings.backend,
         "model": settings.model_name,
         "base_url": settings.public_base_url,

@@ -100,8 +100,8 @@ class Settings(BaseSettings):
 
     @property
     def summary_style(self) -> SummaryStyle:
-        # Measured with the embedded model (README, "Strategies compared"): the sentences
-        # its key points cite score far above its own summaries (SummEval dev ROUGE-1
+        # Measured with the embedded model (docs/evaluation.md, "Strategies compared"): the
+        # sentences its key points cite score far above its own summaries (SummEval dev ROUGE-1
         # 0.480 vs 0.351) and invent fewer names; putting the first sentence first scores
         # the same on SummEval and higher on the fixtures (ROUGE-L 0.474 vs 0.462). For
         # an endpoint, SummEval's expert ratings favour a strong model's own summary over

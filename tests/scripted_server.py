@@ -52,6 +52,26 @@ CANNED: dict[str, dict[str, Any]] = {
         ]
     },
     "ClaimsDraft": {"claims": [{"label": "agree", "sentences": [1]}]},
+    # The eval's bounded naive baseline, for an article without claims.
+    "BoundedNaiveAnalysis": {
+        "headline": "Choe Son-hui meets Wang Yi",
+        "summary": "North Korean Foreign Minister Choe Son-hui met Wang Yi in Beijing.",
+        "key_points": ["Choe Son-hui met Wang Yi in Beijing."],
+        "events": [
+            {
+                "actors": ["Choe Son-hui"],
+                "action": "met",
+                "targets": ["Wang Yi"],
+                "time": "Sunday",
+                "date": None,
+                "location": "Beijing",
+                "status": "happened",
+                "quote": "North Korean Foreign Minister Choe Son-hui met with China's top diplomat",
+            }
+        ],
+        "stances": [],
+        "claims": [],
+    },
     "ReduceDraft": {
         "headline": "North Korea and China draw closer",
         "summary": "Choe Son-hui met Wang Yi in Beijing.",

@@ -14,7 +14,7 @@ from summarizer.cache import ResponseCache
 from summarizer.evaluation.compare import compare_runs
 from summarizer.evaluation.fixtures import Fixture, GoldClaim, GoldEvent, KeyFact, dump_fixture
 from summarizer.evaluation.report import write_report
-from summarizer.evaluation.runner import ItemRecord, read_records, run_eval
+from summarizer.evaluation.runner import ItemRecord, RunSummary, aggregate, read_records, run_eval
 from summarizer.evaluation.systems import make_system
 from summarizer.settings import load_settings
 from tests.scripted_server import ScriptedServer, raw, status
@@ -139,22 +139,34 @@ def test_resume_reruns_only_failed_and_missing_items(
 
 def _fake_run(folder: Path, rouge: list[float]) -> None:
     folder.mkdir()
+    records = [
+        ItemRecord(system="pipeline", item=f"i{i}", ok=True, scores={"rouge1": v, "event_f1": 0.5})
+        for i, v in enumerate(rouge)
+    ]
     with (folder / "items.jsonl").open("w") as f:
-        for i, value in enumerate(rouge):
-            record = ItemRecord(
-                system="pipeline", item=f"i{i}", ok=True, scores={"rouge1": value, "event_f1": 0.5}
-            )
+        for record in records:
             f.write(record.model_dump_json() + "\n")
+    summary = RunSummary(
+        started="2026-12-02T00:00:00",
+        seconds=1.0,
+        items=len(records),
+        systems=aggregate(records),
+        settings={},
+        cache=None,
+        model_calls=0,
+        config={"pipeline": {"model": "m", "temperature": 0.0}},
+    )
+    (folder / "summary.json").write_text(summary.model_dump_json())
 
 
 def test_compare_flags_a_regression_and_gates_the_cli(tmp_path: Path) -> None:
     good, bad = tmp_path / "good", tmp_path / "bad"
     _fake_run(good, [0.40 + 0.01 * (i % 5) for i in range(30)])
     _fake_run(bad, [0.30 + 0.01 * (i % 5) for i in range(30)])
-    changes = {c.metric: c for c in compare_runs(good, bad)}
+    changes = {c.metric: c for c in compare_runs(good, bad).changes}
     assert changes["rouge1"].regression and not changes["event_f1"].regression
     assert changes["rouge1"].high < 0
-    assert not any(c.regression for c in compare_runs(bad, good))
+    assert compare_runs(bad, good).passed
 
     def cli(a: Path, b: Path) -> int:
         command = [sys.executable, "-m", "summarizer", "eval", "compare", str(a), str(b)]
@@ -188,7 +200,7 @@ def test_eval_cli_end_to_end(scripted: ScriptedServer, seed_text: str, tmp_path:
     done = subprocess.run(command, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     assert "event" in done.stdout and (out / "report.html").is_file()
-    assert {r.system for r in read_records(out)} == {"pipeline", "naive", "lead3"}
+    assert {r.system for r in read_records(out)} == {"pipeline", "naive-bounded", "naive", "lead3"}
 
 
 def test_missing_run_folder_is_a_clear_error(tmp_path: Path) -> None:
@@ -210,7 +222,7 @@ def test_markdown_table_of_a_run(scripted: ScriptedServer, seed_text: str, tmp_p
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
     assert lines[0] == "| metric | pipeline | lead3 |"
-    assert "| events: F1 | 1.000 | 0.000 |" in lines
+    assert "| events: F1 (strict) | 1.000 | 0.000 |" in lines
 
 
 def test_rescore_recomputes_scores_without_model_calls(
@@ -229,3 +241,23 @@ def test_rescore_recomputes_scores_without_model_calls(
     assert len(scripted.requests) == sent
     assert again.systems["pipeline"]["rouge1"] < first.systems["pipeline"]["rouge1"]  # type: ignore[operator]
     assert again.systems["pipeline"]["event_f1"] == first.systems["pipeline"]["event_f1"]
+
+
+def test_naive_bounded_has_the_pipelines_bounds(
+    scripted: ScriptedServer, seed_text: str, tmp_path: Path
+) -> None:
+    from summarizer.evaluation.systems import BoundedNaiveAnalysis, exactly
+
+    items = fixtures(seed_text)[:1]  # no claims
+    summary = run_eval(items, systems(scripted, ("naive-bounded",)), tmp_path)
+    assert summary.systems["naive-bounded"]["valid_rate"] == 1.0
+    record = read_records(tmp_path)[0]
+    assert record.prediction is not None and record.prediction.events[0].action == "met"
+    assert record.scores["evidence_exact"] == 1.0  # the quote is the article's, located
+    # The same call as naive's, with the bounds in the schema the grammar compiles.
+    body = scripted.requests[-1]
+    assert "Analyze this news article" in body["messages"][0]["content"]
+    schema = json.dumps(body["tools"][0]["function"]["parameters"])
+    assert '"maxItems": 6' in schema and '"maxLength": 500' in schema
+    sized = exactly(BoundedNaiveAnalysis, "claims", 3).model_json_schema()
+    assert sized["properties"]["claims"]["minItems"] == 3

@@ -43,3 +43,28 @@ def test_scorers_that_rank_like_the_experts_get_tau_one() -> None:
     # best and good are fully supported (tied), poor and worst are not: positive, below 1.
     assert 0.5 < supported.summary_level < 1.0
     assert not math.isnan(supported.system_level)
+
+
+def test_every_scorer_is_correlated_on_the_same_articles() -> None:
+    # In this article every summary names only what the article has: supported content
+    # ties them all and its tau is undefined, so no scorer's summary-level figure may use
+    # the article, though ROUGE (here ranking against the experts) tells them apart.
+    reversed_ = [
+        ("best", "Park.", 5.0),
+        ("good", "Bo Park in Oslo.", 4.0),
+        ("poor", "Ann Lee met Bo Park in Oslo on Monday.", 2.0),
+        ("worst", "Ann Lee met Bo Park in Oslo.", 1.0),
+    ]
+    tied = SummEvalItem(
+        fixture=item(3).fixture,
+        systems=[
+            SystemSummary(
+                system=name, summary=text, coherence=3, consistency=r, fluency=3, relevance=r
+            )
+            for name, text, r in reversed_
+        ],
+    )
+    results = meta_evaluate([item(1), item(2), tied])
+    assert {c.articles for c in results} == {2}
+    rouge = next(c for c in results if c.scorer == "ROUGE-1" and c.rating == "relevance")
+    assert rouge.summary_level == pytest.approx(1.0)  # the tied article would lower it

@@ -137,13 +137,17 @@ def test_stances_and_position_accuracy() -> None:
                 holder="Lee", target="the talks", position="support", claim="the talks went well"
             ),
             PredStance(
-                holder="Park", target="talks", position="support", claim="disagreed about talks"
+                holder="Park", target="talks", position="support", claim="talks didn't go well"
             ),
         ]
     )
     s = scorers.stances(pred, gold)
     assert s["stance_tp"] == 2 and s["stance_f1"] == 1.0
     assert s["stance_position_accuracy"] == 0.5
+    # Another claim about the talks is another stance, however the names match.
+    pred.stances[1].claim = "disagreed about talks"
+    s = scorers.stances(pred, gold)
+    assert s["stance_tp"] == 1 and s["stance_tp_lenient"] == 2
 
 
 def test_fnc1_score_and_macro_f1() -> None:
@@ -181,4 +185,4 @@ def test_score_item_only_scores_labelled_tasks() -> None:
     gold = fixture(claims=[GoldClaim(claim="x", label="agree")], labelled=["claims"])
     s = scorers.score_item(Prediction(attempts=3, calls=3), gold, ARTICLE)
     assert "claim_accuracy" in s and "rouge1" not in s and "event_f1" not in s
-    assert s["first_try"] == 1.0
+    assert s["attempts"] == 3.0

@@ -33,7 +33,7 @@ def test_the_summary_style_is_part_of_the_cache_key() -> None:
     from summarizer.settings import load_settings
 
     parts = [settings_parts(load_settings(summary=s)) for s in ("abstractive", "extractive")]
-    assert parts[0] != parts[1] and parts[0]["version"]
+    assert parts[0] != parts[1] and parts[0]["code"]
 
 
 def test_the_default_style_depends_on_the_backend() -> None:

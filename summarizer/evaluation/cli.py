@@ -23,12 +23,22 @@ from rich.progress import (
 from rich.table import Table
 
 from summarizer.errors import InputError
+from summarizer.evaluation.halves import HALVES, Half
 
 if TYPE_CHECKING:
     from summarizer.cache import ResponseCache
 from summarizer.evaluation.fixtures import Fixture
 
 DEFAULT_FIXTURES = Path("evals") / "fixtures"
+
+half_option = click.option(
+    "--half",
+    type=click.Choice(HALVES),
+    default="all",
+    show_default=True,
+    help="Every item, or the half that settings are chosen on (tune) or figures are "
+    "reported on (report); each item's half is fixed by its id.",
+)
 DATASET_NAMES = ("summeval", "fnc1", "wikievents", "ecbplus", "casie")
 
 
@@ -78,12 +88,14 @@ def register(main: click.Group, model_options: Decorator, errors: Decorator) -> 
         type=click.Choice(DATASET_NAMES),
         help="PATH is this public dataset (a .jsonl file or the data folder).",
     )
-    @click.option("--limit", type=int, help="Only the first N items.")
+    @click.option("--limit", type=int, help="Only the first N items (of the half, if given).")
+    @half_option
     @click.option(
         "--systems",
-        default="pipeline,naive,lead3",
+        default="pipeline,naive-bounded,naive,lead3",
         show_default=True,
-        help="Comma-separated: pipeline, naive, lead3; pipeline:FIELD=VALUE[:...] is a "
+        help="Comma-separated: pipeline, naive-bounded, naive, lead3; "
+        "pipeline:FIELD=VALUE[:...] is a "
         "variant of the pipeline (e.g. pipeline:summary=abstractive).",
     )
     @click.option(
@@ -95,12 +107,21 @@ def register(main: click.Group, model_options: Decorator, errors: Decorator) -> 
     @cache_options
     @click.option("--resume", is_flag=True, help="Keep finished items in --out; rerun the rest.")
     @click.option("--quiet", is_flag=True, help="No progress bar.")
+    @click.option(
+        "--fail-under",
+        "fail_under",
+        multiple=True,
+        metavar="METRIC=VALUE",
+        help="Exit 1 if the first system's METRIC is below VALUE (repeatable; for CI, e.g. "
+        "valid_rate=1). For a lower-is-better metric (failed_rate), above VALUE.",
+    )
     @model_options
     @errors
     def run(
         path: Path | None,
         dataset: str | None,
         limit: int | None,
+        half: Half,
         systems: str,
         out: Path | None,
         concurrency: int,
@@ -108,6 +129,7 @@ def register(main: click.Group, model_options: Decorator, errors: Decorator) -> 
         no_cache: bool,
         resume: bool,
         quiet: bool,
+        fail_under: tuple[str, ...],
         **overrides: Any,
     ) -> None:
         """Run the eval over fixtures (default: evals/fixtures) or a dataset."""
@@ -118,7 +140,8 @@ def register(main: click.Group, model_options: Decorator, errors: Decorator) -> 
 
         if resume and out is None:
             raise click.UsageError("--resume needs --out, the run folder to resume")
-        fixtures = _load_items(path, dataset, limit)
+        floors = _floors(fail_under)
+        fixtures = _load_items(path, dataset, limit, half)
         names = list(dict.fromkeys(n.strip() for n in systems.split(",") if n.strip()))
         if unknown := [n for n in names if n.split(":")[0] not in SYSTEMS]:
             raise click.UsageError(f"unknown system(s) {unknown}; choose from {list(SYSTEMS)}")
@@ -131,14 +154,15 @@ def register(main: click.Group, model_options: Decorator, errors: Decorator) -> 
             if cache:
                 cache.close()
             raise
-        label = dataset or "fixtures"
+        label = (dataset or "fixtures") + ("" if half == "all" else f"-{half}")
         out = out or Path("runs") / f"{time.strftime('%Y%m%d-%H%M%S')}-{label}"
         shown = {
             "model": settings.model_name,
             "backend": settings.backend,
             "strategy": settings.strategy,
             "mode": settings.mode,
-            "source": label,
+            "source": dataset or "fixtures",
+            "half": half,
             "systems": ",".join(names),
         }
         console = Console(stderr=True)
@@ -173,6 +197,7 @@ def register(main: click.Group, model_options: Decorator, errors: Decorator) -> 
                     cache=cache,
                     resume=resume,
                     settings=shown,
+                    half=half,
                     on_record=advance,
                 )
         finally:
@@ -188,7 +213,13 @@ def register(main: click.Group, model_options: Decorator, errors: Decorator) -> 
             else ""
         )
         click.echo(f"{summary.model_calls} model calls in {summary.seconds:.1f} s{hits}")
-        click.echo(f"wrote {out / 'items.jsonl'}, {out / 'summary.json'}, {report}")
+        click.echo(
+            f"items: {half} ({len(fixtures)}); wrote {out / 'items.jsonl'}, "
+            f"{out / 'summary.json'}, {report}"
+        )
+        if below := _below(summary.systems[names[0]], floors):
+            click.echo(f"{names[0]}: {'; '.join(below)}", err=True)
+            sys.exit(1)
 
     @eval_group.command("compare")
     @click.argument("before", type=click.Path(file_okay=False, path_type=Path))
@@ -201,17 +232,35 @@ def register(main: click.Group, model_options: Decorator, errors: Decorator) -> 
         show_default=True,
         help="A metric worse by more than this (and significantly) is a regression.",
     )
+    @click.option(
+        "--allow-config-change",
+        is_flag=True,
+        help="Gate runs whose settings or prompt versions differ (the differences are shown).",
+    )
     @errors
-    def compare(before: Path, after: Path, system: str, threshold: float) -> None:
-        """Paired bootstrap comparison of two runs; exit 1 on a regression."""
-        from summarizer.evaluation.compare import compare_runs
-        from summarizer.evaluation.report import METRICS, fmt
+    def compare(
+        before: Path, after: Path, system: str, threshold: float, allow_config_change: bool
+    ) -> None:
+        """Gate AFTER against BEFORE, item by item; exit 1 with the reasons if it fails.
 
-        changes = compare_runs(before, after, system=system, threshold=threshold)
+        It fails on an item missing from either run, an item answered in BEFORE and
+        failed in AFTER, a significant drop beyond the threshold on any quality metric
+        (paired bootstrap), or a change of settings or prompts unless allowed.
+        """
+        from summarizer.evaluation.compare import compare_runs
+        from summarizer.evaluation.metrics import METRICS, fmt
+
+        result = compare_runs(
+            before,
+            after,
+            system=system,
+            threshold=threshold,
+            allow_config_change=allow_config_change,
+        )
         table = Table(title=f"{system}: {before} → {after}", title_justify="left")
         for column in ("metric", "items", "before", "after", "change", "95% CI", ""):
             table.add_column(column, justify="right" if column not in ("metric", "") else "left")
-        for c in changes:
+        for c in result.changes:
             kind = METRICS[c.metric].kind
             verdict = "[red]regression[/]" if c.regression else ""
             table.add_row(
@@ -224,10 +273,16 @@ def register(main: click.Group, model_options: Decorator, errors: Decorator) -> 
                 verdict,
             )
         Console().print(table)
-        regressions = [c.metric for c in changes if c.regression]
-        if regressions:
-            click.echo(f"regression beyond {threshold}: {', '.join(regressions)}", err=True)
+        code_before, code_after = result.code
+        if code_before != code_after:
+            click.echo(f"code: {code_before or 'not recorded'} → {code_after}")
+        if result.config_changes and allow_config_change:
+            click.echo("configuration changed (allowed): " + "; ".join(result.config_changes))
+        if reasons := result.reasons():
+            for reason in reasons:
+                click.echo(f"gate failed: {reason}", err=True)
             sys.exit(1)
+        click.echo(f"gate passed: {len(result.changes)} metrics, no regression beyond {threshold}")
 
     @eval_group.command("rescore")
     @click.argument("run_dir", type=click.Path(file_okay=False, path_type=Path))
@@ -251,16 +306,26 @@ def register(main: click.Group, model_options: Decorator, errors: Decorator) -> 
         help="Comma-separated metric keys (e.g. rouge1,event_f1): one row per system "
         "with these columns, instead of every metric.",
     )
+    @half_option
     @errors
-    def table(run_dir: Path, metrics: str | None) -> None:
-        """Print a run's metrics as a Markdown table."""
-        from summarizer.evaluation.report import METRICS, markdown_table, systems_table
-        from summarizer.evaluation.runner import SUMMARY, RunSummary
+    def table(run_dir: Path, metrics: str | None, half: Half) -> None:
+        """Print a run's metrics as a Markdown table (of one half of its items, if asked)."""
+        from summarizer.evaluation.halves import in_half
+        from summarizer.evaluation.metrics import METRICS
+        from summarizer.evaluation.report import markdown_table, systems_table
+        from summarizer.evaluation.runner import SUMMARY, RunSummary, aggregate, read_records
 
         path = run_dir / SUMMARY
         if not path.is_file():
             raise InputError(f"{run_dir} has no {SUMMARY}: is it a finished eval run?")
-        systems = RunSummary.model_validate_json(path.read_text()).systems
+        run = RunSummary.model_validate_json(path.read_text())
+        if half != "all" and run.half not in ("all", half):
+            raise InputError(f"{run_dir} ran the {run.half} half only, not the {half} half")
+        records = [r for r in read_records(run_dir) if in_half(r.item, half)]
+        systems = aggregate(records) if half != "all" else run.systems
+        items = len({r.item for r in records})
+        shown = half if half != "all" else run.half
+        click.echo(f"{run_dir}: {items} items, half: {shown}", err=True)
         if metrics is None:
             click.echo(markdown_table(systems), nl=False)
             return
@@ -280,38 +345,86 @@ def register(main: click.Group, model_options: Decorator, errors: Decorator) -> 
         from summarizer.evaluation.meta import meta_evaluate
 
         items = load_summeval_systems(path, limit=limit)
+        correlations = meta_evaluate(items)
+        shared = correlations[0].articles if correlations else 0
         table = Table(
-            title=f"SummEval, {len(items)} articles × 16 systems: Kendall tau", title_justify="left"
+            title=f"SummEval, {len(items)} articles × 16 systems: Kendall tau "
+            f"(summary level on the {shared} articles where no scorer or rating is constant; "
+            f"system level on all {len(items)})",
+            title_justify="left",
         )
         for column in ("scorer", "rating", "summary level", "system level"):
             table.add_column(column, justify="left" if column in ("scorer", "rating") else "right")
-        for c in meta_evaluate(items):
+        for c in correlations:
             table.add_row(c.scorer, c.rating, f"{c.summary_level:.3f}", f"{c.system_level:.3f}")
         Console().print(table)
 
     main.add_command(eval_group, "eval")
 
 
-def _load_items(path: Path | None, dataset: str | None, limit: int | None) -> list[Fixture]:
+def _load_items(
+    path: Path | None, dataset: str | None, limit: int | None, half: Half = "all"
+) -> list[Fixture]:
     from summarizer.evaluation.datasets import load_dataset
     from summarizer.evaluation.fixtures import load_fixtures
+    from summarizer.evaluation.halves import select
 
+    if limit is not None and limit < 0:
+        raise InputError(f"--limit must be 0 or more, not {limit}")
     if dataset:
         if path is None:
             raise click.UsageError("--dataset needs PATH, the dataset file or folder")
-        fixtures = load_dataset(dataset, path, limit=limit)
+        # A half is chosen from the whole set: load it all before taking the first N.
+        fixtures = load_dataset(dataset, path, limit=limit if half == "all" else None)
     else:
         folder = path or DEFAULT_FIXTURES
         if not folder.is_dir():
             raise InputError(f"no fixtures folder at {folder}")
-        fixtures = load_fixtures(folder)[:limit]
+        fixtures = load_fixtures(folder)
+    fixtures = select(fixtures, half)[:limit]
     if not fixtures:
         raise InputError("no items to evaluate")
     return fixtures
 
 
+def _floors(specs: tuple[str, ...]) -> dict[str, float]:
+    from summarizer.evaluation.metrics import METRICS
+
+    floors = {}
+    for spec in specs:
+        name, sep, value = spec.partition("=")
+        name = name.strip()
+        if not sep or name not in METRICS:
+            raise click.UsageError(
+                f"bad --fail-under {spec!r}: write METRIC=VALUE with METRIC one of "
+                f"{', '.join(METRICS)}"
+            )
+        try:
+            floors[name] = float(value)
+        except ValueError:
+            raise click.UsageError(
+                f"bad --fail-under {spec!r}: {value!r} is not a number"
+            ) from None
+    return floors
+
+
+def _below(values: dict[str, float | None], floors: dict[str, float]) -> list[str]:
+    """The floors a system's run-level metrics break, one phrase each."""
+    from summarizer.evaluation.metrics import METRICS
+
+    out = []
+    for name, floor in floors.items():
+        value = values.get(name)
+        better = METRICS[name].higher_is_better
+        if value is None:
+            out.append(f"{name} was not measured")
+        elif (value < floor) if better else (value > floor):
+            out.append(f"{name} {value:.3f} {'<' if better else '>'} {floor:g}")
+    return out
+
+
 def metrics_table(systems: dict[str, dict[str, float | None]]) -> Table:
-    from summarizer.evaluation.report import METRIC_GROUPS, fmt
+    from summarizer.evaluation.metrics import METRIC_GROUPS, fmt
 
     table = Table(box=None, title_justify="left")
     table.add_column("metric")

@@ -1,25 +1,31 @@
-"""Compare two runs item by item: paired bootstrap confidence intervals per metric, and a
-verdict that can gate CI (a regression beyond the threshold fails)."""
+"""Compare two runs item by item and decide whether the second may replace the first.
+
+The gate fails on any of:
+- an item in one run and not the other (a fixture that vanished, or a new one the
+  reference lacks: either way the two runs do not measure the same thing);
+- an item that the reference answered and the new run failed, named;
+- a metric worse by more than the threshold, with the whole paired-bootstrap confidence
+  interval on the worse side of zero;
+- a configuration that differs (settings, prompt versions), unless allowed: the gate
+  exists to catch what a change of *code* did, and a changed prompt or setting needs a
+  new reference run. The code's own hash is shown, never compared: it changes with
+  every commit the gate is for.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from summarizer.errors import InputError
-from summarizer.evaluation.report import METRIC_GROUPS, METRICS
-from summarizer.evaluation.runner import read_records
+from summarizer.evaluation.metrics import METRICS, QUALITY
+from summarizer.evaluation.runner import SUMMARY, ItemRecord, RunSummary, read_records
 
-# Cost is reported but does not gate: latency on shared machines is noise.
-GATED = [
-    m.key
-    for group, metrics in METRIC_GROUPS
-    if group != "cost per item"
-    for m in metrics
-    if m.ranked
-]
+GATED = QUALITY
 
 
 @dataclass(frozen=True)
@@ -38,17 +44,66 @@ class MetricChange:
         return self.after - self.before
 
 
+@dataclass(frozen=True)
+class Comparison:
+    system: str
+    changes: list[MetricChange]
+    only_before: list[str]  # items the new run lacks
+    only_after: list[str]  # items the reference lacks
+    newly_failed: list[str]  # answered in the reference, failed in the new run
+    config_changes: list[str]  # "key: before → after"
+    config_allowed: bool
+    code: tuple[str | None, str | None] = field(default=(None, None))
+    unrecorded: bool = False  # a run without a recorded configuration
+
+    @property
+    def regressions(self) -> list[str]:
+        return [c.metric for c in self.changes if c.regression]
+
+    def reasons(self) -> list[str]:
+        """Why the gate fails, one line each; empty when it passes."""
+        out = []
+        if self.unrecorded and not self.config_allowed:
+            out.append(
+                "a run records no configuration (made before runs recorded one): make a "
+                "new reference run, or pass --allow-config-change"
+            )
+        elif self.config_changes and not self.config_allowed:
+            out.append(
+                "the runs' configurations differ ("
+                + "; ".join(self.config_changes)
+                + "): make a new reference run, or pass --allow-config-change"
+            )
+        if self.only_before:
+            out.append(f"missing from the new run: {_names(self.only_before)}")
+        if self.only_after:
+            out.append(f"missing from the reference run: {_names(self.only_after)}")
+        if self.newly_failed:
+            out.append(
+                f"failed in the new run, answered in the reference: {_names(self.newly_failed)}"
+            )
+        if self.regressions:
+            out.append(f"regression: {', '.join(self.regressions)}")
+        return out
+
+    @property
+    def passed(self) -> bool:
+        return not self.reasons()
+
+
 def compare_runs(
     before: Path,
     after: Path,
     *,
     system: str = "pipeline",
     threshold: float = 0.02,
+    allow_config_change: bool = False,
     resamples: int = 2000,
     confidence: float = 0.95,
     seed: int = 0,
-) -> list[MetricChange]:
-    """Per metric, the paired change from ``before`` to ``after`` on the items both ran.
+) -> Comparison:
+    """Per metric, the paired change from ``before`` to ``after`` on the items both ran;
+    and every reason the gate has to refuse ``after``.
 
     A change is a regression when it is worse by more than ``threshold`` on average and
     the whole confidence interval lies on the worse side of zero.
@@ -60,6 +115,30 @@ def compare_runs(
     shared = sorted(set(a) & set(b))
     if not shared:
         raise InputError("the two runs have no item in common")
+    config_a, code_a = _config(before, system)
+    config_b, code_b = _config(after, system)
+    return Comparison(
+        system=system,
+        changes=_changes(a, b, shared, threshold, resamples, confidence, seed),
+        only_before=sorted(set(a) - set(b)),
+        only_after=sorted(set(b) - set(a)),
+        newly_failed=[i for i in shared if a[i].ok and not b[i].ok],
+        config_changes=config_diff(config_a, config_b),
+        config_allowed=allow_config_change,
+        code=(code_a, code_b),
+        unrecorded=_UNRECORDED in (config_a, config_b),
+    )
+
+
+def _changes(
+    a: dict[str, ItemRecord],
+    b: dict[str, ItemRecord],
+    shared: list[str],
+    threshold: float,
+    resamples: int,
+    confidence: float,
+    seed: int,
+) -> list[MetricChange]:
     rng = np.random.default_rng(seed)
     changes = []
     for metric in GATED:
@@ -92,3 +171,48 @@ def compare_runs(
             )
         )
     return changes
+
+
+# A run written before runs recorded their configuration.
+_UNRECORDED = {"recorded": False}
+
+
+def _config(run_dir: Path, system: str) -> tuple[dict[str, Any], str | None]:
+    path = run_dir / SUMMARY
+    if not path.is_file():
+        raise InputError(f"{run_dir} has no {SUMMARY}: is it a finished eval run?")
+    try:
+        summary = RunSummary.model_validate_json(path.read_text(encoding="utf-8"))
+    except ValueError:
+        raise InputError(f"{path} is not a run summary this version can read") from None
+    return summary.config.get(system, _UNRECORDED), summary.code
+
+
+def config_diff(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
+    """What differs between two configurations, one ``key: before → after`` each, with
+    nested keys (prompt versions) spelled ``prompts.events``."""
+    flat_a, flat_b = _flatten(before), _flatten(after)
+    out = []
+    for key in sorted(set(flat_a) | set(flat_b)):
+        if flat_a.get(key, "–") != flat_b.get(key, "–"):
+            out.append(f"{key}: {_shown(flat_a.get(key, '–'))} → {_shown(flat_b.get(key, '–'))}")
+    return out
+
+
+def _flatten(value: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, item in value.items():
+        if isinstance(item, dict):
+            out.update(_flatten(item, f"{prefix}{key}."))
+        else:
+            out[f"{prefix}{key}"] = item
+    return out
+
+
+def _shown(value: Any) -> str:
+    return value if isinstance(value, str) else json.dumps(value)
+
+
+def _names(items: list[str], most: int = 10) -> str:
+    more = f" (+{len(items) - most} more)" if len(items) > most else ""
+    return ", ".join(items[:most]) + more

@@ -7,6 +7,11 @@ the way the SummEval paper does:
 - summary level: tau across the 16 summaries of one article, averaged over articles;
 - system level: tau across the 16 systems of their scores averaged over all articles.
 
+Tau is undefined on an article where a scorer gives all 16 summaries the same score (the
+unsupported-content check often does: no summary names anything the article lacks).
+Every scorer's summary-level figure is taken over the same articles, those where no
+scorer and no rating is constant, and the table says how many.
+
 ROUGE is scored against all the references, as the eval does; the summaries under test
 are not among them.
 """
@@ -34,6 +39,7 @@ class Correlation:
     rating: str
     summary_level: float
     system_level: float
+    articles: int  # how many articles the summary-level figure averages over
 
 
 def _scorers() -> dict[str, Callable[[Prediction, Fixture, Article], float]]:
@@ -44,11 +50,15 @@ def _scorers() -> dict[str, Callable[[Prediction, Fixture, Article], float]]:
         # Higher is better, like the ratings: the share of names/numbers the article has.
         return 1.0 - float(grounding(p, a)["unsupported_rate"] or 0.0)
 
+    def known_words(p: Prediction, f: Fixture, a: Article) -> float:
+        return 1.0 - float(grounding(p, a)["novel_word_rate"] or 0.0)
+
     return {
         "ROUGE-1": rouge("rouge1"),
         "ROUGE-2": rouge("rouge2"),
         "ROUGE-L": rouge("rougeL"),
         "supported content (1 - unsupported rate)": supported,
+        "words in the article (1 - novel word rate)": known_words,
     }
 
 
@@ -68,6 +78,12 @@ def meta_evaluate(items: Sequence[SummEvalItem]) -> list[Correlation]:
             )
         for rating in RATINGS:
             ratings[rating].append({s.system: float(getattr(s, rating)) for s in item.systems})
+    # The articles where every scorer and every rating tells the summaries apart.
+    shared = [
+        i
+        for i in range(len(items))
+        if all(len(set(table[i].values())) > 1 for table in (*scores.values(), *ratings.values()))
+    ]
     out = []
     for name in scorers:
         for rating in RATINGS:
@@ -75,8 +91,11 @@ def meta_evaluate(items: Sequence[SummEvalItem]) -> list[Correlation]:
                 Correlation(
                     scorer=name,
                     rating=rating,
-                    summary_level=_summary_level(scores[name], ratings[rating]),
+                    summary_level=_summary_level(
+                        [scores[name][i] for i in shared], [ratings[rating][i] for i in shared]
+                    ),
                     system_level=_system_level(scores[name], ratings[rating]),
+                    articles=len(shared),
                 )
             )
     return out

@@ -4,7 +4,6 @@ gold next to each system's prediction and the evidence highlighted in the articl
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -12,96 +11,10 @@ import jinja2
 from markupsafe import Markup, escape
 
 from summarizer.evaluation.fixtures import Fixture
+from summarizer.evaluation.metrics import METRIC_GROUPS, METRICS, fmt
 from summarizer.evaluation.runner import ItemRecord, RunSummary
 
 REPORT = "report.html"
-
-
-@dataclass(frozen=True)
-class Metric:
-    key: str
-    label: str
-    kind: str = "ratio"  # ratio | number | seconds
-    higher_is_better: bool = True
-    ranked: bool = True  # whether a best value is marked (not for, say, length)
-
-
-METRIC_GROUPS: list[tuple[str, list[Metric]]] = [
-    (
-        "validity",
-        [
-            Metric("valid_first_try_rate", "schema-valid, first attempt"),
-            Metric("valid_rate", "schema-valid after re-asks"),
-            Metric("failed_rate", "failed", higher_is_better=False),
-        ],
-    ),
-    (
-        "grounding",
-        [
-            Metric("evidence_exact", "evidence spans exact"),
-            Metric(
-                "unsupported_rate", "unsupported names/numbers in summary", higher_is_better=False
-            ),
-        ],
-    ),
-    (
-        "summary",
-        [
-            Metric("rouge1", "ROUGE-1 F1"),
-            Metric("rouge2", "ROUGE-2 F1"),
-            Metric("rougeL", "ROUGE-L F1"),
-            Metric("key_fact_recall", "key-fact recall"),
-            Metric("summary_words", "summary length (words)", "number", ranked=False),
-        ],
-    ),
-    (
-        "events",
-        [
-            Metric("event_precision", "precision"),
-            Metric("event_recall", "recall"),
-            Metric("event_f1", "F1"),
-            Metric("event_date_accuracy", "date accuracy (matched)"),
-            Metric("event_location_accuracy", "location accuracy (matched)"),
-            Metric("event_status_accuracy", "status accuracy (matched)"),
-        ],
-    ),
-    (
-        "stances",
-        [
-            Metric("stance_precision", "precision"),
-            Metric("stance_recall", "recall"),
-            Metric("stance_f1", "F1"),
-            Metric("stance_position_accuracy", "position accuracy (matched)"),
-        ],
-    ),
-    (
-        "claim stance",
-        [
-            Metric("claim_accuracy", "accuracy"),
-            Metric("claim_macro_f1", "macro-F1"),
-            Metric("fnc1_relative", "FNC-1 score (share of maximum)"),
-        ],
-    ),
-    (
-        "cost per item",
-        [
-            Metric("total_tokens", "tokens", "number", higher_is_better=False),
-            Metric("latency_s", "latency", "seconds", higher_is_better=False),
-            Metric("attempts", "requests", "number", higher_is_better=False),
-        ],
-    ),
-]
-METRICS = {m.key: m for _, group in METRIC_GROUPS for m in group}
-
-
-def fmt(value: float | None, kind: str) -> str:
-    if value is None:
-        return "–"
-    if kind == "number":
-        return f"{value:,.1f}"
-    if kind == "seconds":
-        return f"{value:.1f} s"
-    return f"{value:.3f}"
 
 
 def markdown_table(systems: dict[str, dict[str, float | None]]) -> str:

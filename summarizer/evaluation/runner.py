@@ -21,12 +21,14 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from summarizer.article import Article
-from summarizer.cache import ResponseCache, cache_key
+from summarizer.cache import ResponseCache, cache_key, code_hash
 from summarizer.errors import EndpointError, InputError, ModelError, SummarizerError, public_name
 from summarizer.evaluation import scorers
 from summarizer.evaluation.fixtures import Fixture
+from summarizer.evaluation.halves import Half
+from summarizer.evaluation.metrics import QUALITY, worst
 from summarizer.evaluation.records import Prediction
-from summarizer.evaluation.systems import System, article_hash, article_of
+from summarizer.evaluation.systems import System, article_hash, article_of, system_config
 from summarizer.schema import ClaimLabel, Usage
 
 ITEMS = "items.jsonl"
@@ -57,6 +59,13 @@ class RunSummary(BaseModel):
     settings: dict[str, Any]
     cache: dict[str, int] | None
     model_calls: int
+    # Which items: every one, or the tuning or reporting half (summarizer.evaluation.halves).
+    half: Half = "all"
+    # Per system, everything besides the article and the code that decides its answers
+    # (settings, prompt versions): the gate refuses to pair runs where these differ.
+    config: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    # The content hash of the package's code and prompts that made the run.
+    code: str | None = None
 
 
 Progress = Callable[[int, int, ItemRecord], None]
@@ -71,6 +80,7 @@ def run_eval(
     cache: ResponseCache | None = None,
     resume: bool = False,
     settings: dict[str, Any] | None = None,
+    half: Half = "all",
     on_record: Progress | None = None,
 ) -> RunSummary:
     """Run, score and record every (system, fixture) pair; return the run's summary."""
@@ -118,6 +128,9 @@ def run_eval(
         settings=settings or {},
         cache={"hits": cache.hits, "misses": cache.misses} if cache else None,
         model_calls=calls,
+        half=half,
+        config={s.name: system_config(s) for s in systems},
+        code=code_hash(),
     )
     (out_dir / SUMMARY).write_text(summary.model_dump_json(indent=2) + "\n", encoding="utf-8")
     return summary
@@ -132,12 +145,11 @@ def rescore(run_dir: Path, fixtures: Sequence[Fixture]) -> RunSummary:
     again = []
     for r in records:
         fixture = by_id[r.item]
-        fresh = _scored(
-            r.system, fixture, article_of(fixture), r.prediction or Prediction(), cached=r.cached
-        )
-        again.append(
-            fresh.model_copy(update={"ok": r.ok, "error": r.error, "error_type": r.error_type})
-        )
+        prediction = r.prediction or Prediction()
+        fresh = _scored(r.system, fixture, article_of(fixture), prediction, cached=r.cached)
+        if not r.ok:
+            fresh = _failed(fresh, r.error or "", r.error_type or "")
+        again.append(fresh)
     _write_records(run_dir / ITEMS, again)
     old = RunSummary.model_validate_json((run_dir / SUMMARY).read_text(encoding="utf-8"))
     summary = old.model_copy(update={"systems": aggregate(again)})
@@ -152,14 +164,9 @@ def evaluate_one(
     try:
         article = article_of(fixture)
     except InputError as exc:
-        return ItemRecord(
-            system=system.name,
-            item=fixture.id,
-            ok=False,
-            error=str(exc),
-            error_type=type(exc).__name__,
-        ), 0
-    key = cache_key({**system.cache_parts(), "article": article_hash(fixture)})
+        empty = ItemRecord(system=system.name, item=fixture.id, ok=False)
+        return _failed(empty, str(exc), type(exc).__name__), 0
+    key = item_key(system, fixture)
     cached = cache.get(key) if cache else None
     if isinstance(cached, dict) and "failure" in cached:
         failure = _Failure.model_validate(cached["failure"])
@@ -189,6 +196,14 @@ def evaluate_one(
     return _scored(system.name, fixture, article, prediction, cached=False), max(made, 0)
 
 
+def item_key(system: System, fixture: Fixture) -> str:
+    """The cache key of one system's prediction for one item: its settings and prompts,
+    the article, and the code that turns answers into predictions."""
+    return cache_key(
+        {**system.cache_parts(), "code": code_hash(), "article": article_hash(fixture)}
+    )
+
+
 class _Failure(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -200,26 +215,44 @@ class _Failure(BaseModel):
     def record(
         self, system: str, fixture: Fixture, article: Article, *, cached: bool
     ) -> ItemRecord:
-        # Scored as an empty answer, so a system that fails often can't look good on
-        # the few items it managed.
         spent = Prediction(usage=self.usage, attempts=self.attempts)
         record = _scored(system, fixture, article, spent, cached=cached)
-        record.ok, record.error, record.error_type = False, self.error, self.error_type
-        return record
+        return _failed(record, self.error, self.error_type)
 
 
 def _scored(
     system: str, fixture: Fixture, article: Article, prediction: Prediction, *, cached: bool
 ) -> ItemRecord:
     pairs = scorers.claim_pairs(prediction, fixture) if "claims" in fixture.labelled else []
+    first_try = float(prediction.attempts <= prediction.calls) if prediction.calls else None
     return ItemRecord(
         system=system,
         item=fixture.id,
         ok=True,
         cached=cached,
         prediction=prediction,
-        scores=scorers.score_item(prediction, fixture, article),
+        scores={
+            **scorers.score_item(prediction, fixture, article),
+            # Validity per item (the run's rates are their means), so the gate pairs it.
+            "valid_rate": 1.0,
+            "failed_rate": 0.0,
+            "valid_first_try_rate": first_try,
+        },
         claim_pairs=list(pairs),
+    )
+
+
+def _failed(record: ItemRecord, error: str, error_type: str) -> ItemRecord:
+    """A failed item: the worst value of every quality metric that applies to it, so a
+    failure never looks like a gain (an empty summary has no unsupported names) and a
+    system that fails often can't look good on the few items it managed. Its claims
+    count as unlabelled; its cost is what it spent."""
+    scores = {
+        key: (worst(key) if key in QUALITY else value) for key, value in record.scores.items()
+    }
+    scores.update({"valid_rate": 0.0, "failed_rate": 1.0, "valid_first_try_rate": 0.0})
+    return record.model_copy(
+        update={"ok": False, "error": error, "error_type": error_type, "scores": scores}
     )
 
 
@@ -259,16 +292,16 @@ def _write_records(path: Path, records: Iterable[ItemRecord]) -> None:
 
 
 # Metrics where the run-level figure is a ratio of sums, not a mean of ratios.
-_MICRO = ("event", "stance")
+_MICRO = [(p, s) for p in ("event", "stance") for s in ("", "_lenient")]
 
 
 def aggregate(records: Sequence[ItemRecord]) -> dict[str, dict[str, float | None]]:
-    """Per system: mean of each metric over items where it applies, micro P/R/F1 for
-    events and stances, macro-F1 and FNC-1 score for claims, and validity shares."""
+    """Per system: mean of each metric over items where it applies (validity shares
+    among them), micro P/R/F1 for events and stances, macro-F1 and FNC-1 score for
+    claims."""
     out: dict[str, dict[str, float | None]] = {}
     for system in dict.fromkeys(r.system for r in records):
         mine = [r for r in records if r.system == system]
-        ok = [r for r in mine if r.ok]
         values: dict[str, list[float]] = {}
         for r in mine:
             for name, value in r.scores.items():
@@ -278,21 +311,16 @@ def aggregate(records: Sequence[ItemRecord]) -> dict[str, dict[str, float | None
             name: sum(v) / len(v) for name, v in sorted(values.items())
         }
         summary["items"] = float(len(mine))
-        summary["failed_rate"] = (len(mine) - len(ok)) / len(mine) if mine else None
-        summary["valid_rate"] = len(ok) / len(mine) if mine else None
-        firsts = [r.scores.get("first_try") for r in ok]
-        known = [f for f in firsts if f is not None]
-        summary["valid_first_try_rate"] = sum(known) / len(mine) if mine and known else None
-        for prefix in _MICRO:
-            tp = sum(values.get(f"{prefix}_tp", []))
-            predicted = sum(values.get(f"{prefix}_predicted", []))
-            gold = sum(values.get(f"{prefix}_gold", []))
-            if f"{prefix}_tp" in values:
+        for prefix, suffix in _MICRO:
+            tp = sum(values.get(f"{prefix}_tp{suffix}", []))
+            predicted = sum(values.get(f"{prefix}_predicted{suffix}", []))
+            gold = sum(values.get(f"{prefix}_gold{suffix}", []))
+            if f"{prefix}_tp{suffix}" in values:
                 p = tp / predicted if predicted else 0.0
                 rc = tp / gold if gold else 0.0
-                summary[f"{prefix}_precision"] = p
-                summary[f"{prefix}_recall"] = rc
-                summary[f"{prefix}_f1"] = 2 * p * rc / (p + rc) if p + rc else 0.0
+                summary[f"{prefix}_precision{suffix}"] = p
+                summary[f"{prefix}_recall{suffix}"] = rc
+                summary[f"{prefix}_f1{suffix}"] = 2 * p * rc / (p + rc) if p + rc else 0.0
         if "unsupported_items" in values:
             items = sum(values.get("content_items", []))
             summary["unsupported_rate"] = sum(values["unsupported_items"]) / items if items else 0.0

@@ -4,6 +4,11 @@
 - ``naive``: one plain prompt through instructor with the same model and mode: no
   sentence numbering, no task decomposition, no bounds; evidence as verbatim quotes,
   located in the article by code (a misquote stays inexact and is scored so).
+- ``naive-bounded``: the same prompt and call, with the list and string bounds of the
+  pipeline's drafts (and exactly one label per claim). Without bounds a small model runs
+  its lists to the token limit, so "better than naive" alone says little: this is the
+  fair plain-prompt baseline, which differs from the pipeline only by sentence numbering
+  and task decomposition.
 - ``lead3``: the first three sentences as the summary; nothing else.
 """
 
@@ -14,11 +19,12 @@ import hashlib
 from functools import lru_cache
 from typing import TYPE_CHECKING, Annotated, Any, Protocol
 
-from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic import BaseModel, Field, TypeAdapter, ValidationError
 from rapidfuzz import fuzz
 
 from summarizer.article import Article
 from summarizer.cache import call_key, settings_parts
+from summarizer.drafts import Name, exactly, text
 from summarizer.errors import ConfigError, one_line
 from summarizer.evaluation.fixtures import Fixture
 from summarizer.evaluation.records import PredClaim, PredEvent, Prediction, PredSpan, PredStance
@@ -34,7 +40,7 @@ if TYPE_CHECKING:
     from summarizer.calls import CallLog, CallRequest, StructuredCaller
     from summarizer.pipeline import Pipeline
 
-SYSTEMS = ("pipeline", "naive", "lead3")
+SYSTEMS = ("pipeline", "naive", "naive-bounded", "lead3")
 
 
 class System(Protocol):
@@ -63,6 +69,8 @@ def make_system(
         return PipelineSystem(variant(name, settings), name, cache, backends)
     if name == "naive":
         return NaiveSystem(settings)
+    if name == "naive-bounded":
+        return NaiveSystem(settings, bounded=True)
     if name == "lead3":
         return Lead3System()
     raise ValueError(f"unknown system {name!r}; choose from {', '.join(SYSTEMS)}")
@@ -238,17 +246,59 @@ class NaiveAnalysis(BaseModel):
     claims: list[NaiveClaim]
 
 
+# The bounds of the pipeline's drafts (summarizer.drafts), on the naive answer's fields;
+# a quote stands where the pipeline cites a sentence number.
+_Quote = Annotated[str, text(400)]
+
+
+class BoundedNaiveEvent(BaseModel):
+    actors: list[Name] = Field(min_length=1, max_length=3)
+    action: str = text(80)
+    targets: list[Name] = Field(max_length=3)
+    time: Annotated[str, text(40)] | None
+    date: Annotated[str, text(40)] | None
+    location: Annotated[str, text(60)] | None
+    status: EventStatus
+    quote: _Quote
+
+
+class BoundedNaiveStance(BaseModel):
+    holder: Name
+    target: Name
+    position: Position
+    claim: str = text(150)
+    attribution: Annotated[str, text(60)] | None
+    quote: _Quote
+
+
+class BoundedNaiveAnalysis(BaseModel):
+    headline: str = text(120)
+    summary: str = text(500)
+    key_points: list[Annotated[str, text(200)]] = Field(min_length=1, max_length=5)
+    events: list[BoundedNaiveEvent] = Field(max_length=6)
+    stances: list[BoundedNaiveStance] = Field(max_length=5)
+    claims: list[NaiveClaim]
+
+
 class NaiveSystem:
-    name = "naive"
+    """The naive prompt; ``bounded`` gives its answer the pipeline's bounds."""
+
     replayed_calls = 0
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, *, bounded: bool = False) -> None:
+        self.name = "naive-bounded" if bounded else "naive"
+        self._bounded = bounded
         self._settings = settings
         self._caller: StructuredCaller | None = None
 
     def cache_parts(self) -> dict[str, Any]:
         version = load_prompts().versions["naive"]
         return {"system": self.name, "prompt": version, **settings_parts(self._settings)}
+
+    def _response_model(self, claims: int) -> type[BaseModel]:
+        if not self._bounded:
+            return NaiveAnalysis
+        return exactly(BoundedNaiveAnalysis, "claims", claims)
 
     def predict(self, fixture: Fixture, article: Article) -> Prediction:
         if self._caller is None:
@@ -261,8 +311,8 @@ class NaiveSystem:
         from summarizer.calls import CallLog, CallRequest
 
         log = CallLog()
-        answer = self._caller.call(CallRequest("naive", messages, NaiveAnalysis), log)
-        assert isinstance(answer, NaiveAnalysis)
+        response_model = self._response_model(len(claims))
+        answer: Any = self._caller.call(CallRequest("naive", messages, response_model), log)
         text = article.text
         return Prediction(
             headline=answer.headline,
@@ -350,3 +400,9 @@ def article_hash(fixture: Fixture) -> str:
     parts = [fixture.text, fixture.title or "", str(fixture.published or "")]
     parts += [c.claim for c in fixture.claims]
     return hashlib.sha256("\x1e".join(parts).encode("utf-8")).hexdigest()
+
+
+def system_config(system: System) -> dict[str, Any]:
+    """What decides a system's answers besides the article and the code (its settings
+    and prompt versions): recorded with a run, compared by the gate."""
+    return {k: v for k, v in system.cache_parts().items() if k != "code"}

@@ -1,0 +1,115 @@
+"""The catalogue of metrics an eval run reports: their labels, direction and grouping.
+
+Scorers produce the numbers; this says what they mean. The report, the tables, the
+gate (:mod:`summarizer.evaluation.compare`) and the scoring of failed items (which get
+the worst value of every quality metric) all read it from here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Metric:
+    key: str
+    label: str
+    kind: str = "ratio"  # ratio | number | seconds
+    higher_is_better: bool = True
+    ranked: bool = True  # whether a best value is marked (not for, say, length)
+
+
+COST = "cost per item"
+
+METRIC_GROUPS: list[tuple[str, list[Metric]]] = [
+    (
+        "validity",
+        [
+            Metric("valid_first_try_rate", "schema-valid, first attempt"),
+            Metric("valid_rate", "schema-valid after re-asks"),
+            Metric("failed_rate", "failed", higher_is_better=False),
+        ],
+    ),
+    (
+        "grounding",
+        [
+            Metric("evidence_exact", "evidence spans exact"),
+            Metric(
+                "unsupported_rate", "unsupported names/numbers in summary", higher_is_better=False
+            ),
+            # A second check the headline recheck does not optimise: stemmed words of the
+            # headline and summary that the article lacks, whatever their case or kind.
+            Metric("novel_word_rate", "summary words absent from article", higher_is_better=False),
+        ],
+    ),
+    (
+        "summary",
+        [
+            Metric("rouge1", "ROUGE-1 F1"),
+            Metric("rouge2", "ROUGE-2 F1"),
+            Metric("rougeL", "ROUGE-L F1"),
+            Metric("key_fact_recall", "key-fact recall"),
+            Metric("summary_words", "summary length (words)", "number", ranked=False),
+        ],
+    ),
+    (
+        "events",
+        [
+            Metric("event_precision", "precision (strict)"),
+            Metric("event_recall", "recall (strict)"),
+            Metric("event_f1", "F1 (strict)"),
+            Metric("event_f1_lenient", "F1 (lenient: names only)"),
+            Metric("event_date_accuracy", "date accuracy (matched)"),
+            Metric("event_location_accuracy", "location accuracy (matched)"),
+            Metric("event_status_accuracy", "status accuracy (matched)"),
+        ],
+    ),
+    (
+        "stances",
+        [
+            Metric("stance_precision", "precision (strict)"),
+            Metric("stance_recall", "recall (strict)"),
+            Metric("stance_f1", "F1 (strict)"),
+            Metric("stance_f1_lenient", "F1 (lenient: names only)"),
+            Metric("stance_position_accuracy", "position accuracy (matched)"),
+        ],
+    ),
+    (
+        "claim stance",
+        [
+            Metric("claim_accuracy", "accuracy"),
+            Metric("claim_macro_f1", "macro-F1"),
+            Metric("fnc1_relative", "FNC-1 score (share of maximum)"),
+        ],
+    ),
+    (
+        COST,
+        [
+            Metric("total_tokens", "tokens", "number", higher_is_better=False),
+            Metric("latency_s", "latency", "seconds", higher_is_better=False),
+            Metric("attempts", "requests", "number", higher_is_better=False),
+        ],
+    ),
+]
+METRICS = {m.key: m for _, group in METRIC_GROUPS for m in group}
+
+# What the gate pairs, and what a failed item scores worst on. Cost is reported but
+# does not gate: latency on shared machines is noise.
+QUALITY = tuple(
+    m.key for group, metrics in METRIC_GROUPS if group != COST for m in metrics if m.ranked
+)
+
+
+def worst(key: str) -> float:
+    """The worst value of a quality metric: every one of them is a share in [0, 1]."""
+    return 0.0 if METRICS[key].higher_is_better else 1.0
+
+
+def fmt(value: float | None, kind: str) -> str:
+    if value is None:
+        return "–"
+    if kind == "number":
+        return f"{value:,.1f}"
+    if kind == "seconds":
+        return f"{value:.1f} s"
+    return f"{value:.3f}"
