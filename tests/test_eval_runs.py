@@ -83,9 +83,15 @@ def test_a_failed_item_is_recorded_and_the_run_goes_on(
     failed = [r for r in read_records(tmp_path) if not r.ok]
     assert len(failed) == 1 and failed[0].error_type == "EndpointError"
     assert "HTTP 500" in (failed[0].error or "")
-    assert summary.systems["pipeline"]["failed_rate"] == 0.5
-    # A failed item scores as an empty answer, not as missing.
-    assert summary.systems["pipeline"]["event_recall"] == 0.5
+    pipeline = summary.systems["pipeline"]
+    assert pipeline["failed_rate"] == 0.5 and pipeline["valid_rate"] == 0.5
+    # A failed item counts, at the worst value of every quality metric: never a gain.
+    assert pipeline["event_recall"] == 0.5
+    answered = next(r for r in read_records(tmp_path) if r.ok).scores
+    assert pipeline["unsupported_rate"] == pytest.approx(
+        ((answered["unsupported_rate"] or 0) + 1) / 2
+    )
+    assert pipeline["rouge1"] == pytest.approx((answered["rouge1"] or 0) / 2)
 
 
 def test_cache_makes_a_rerun_call_nothing(

@@ -6,25 +6,13 @@ from __future__ import annotations
 import pytest
 
 from summarizer.evaluation import scorers
-from summarizer.evaluation.fixtures import Fixture, GoldEvent, GoldStance
+from summarizer.evaluation.fixtures import GoldEvent, GoldStance
 from summarizer.evaluation.records import PredEvent, Prediction, PredStance
+from tests.test_scorers import fixture as scorer_fixture
 
-TEXT = (
-    "Ann Lee met Bo Park in Oslo on Monday. The court overturned the fine. "
-    "Lee said North Korea should give up its nuclear weapons."
-)
-
-
-def fixture(**labels: object) -> Fixture:
-    base: dict[str, object] = {
-        "id": "m",
-        "source": "test",
-        "topic": "diplomacy",
-        "text": TEXT,
-        "aliases": {"Ann Lee": ["Lee"], "Bo Park": ["Park"]},
-        "labelled": ["events", "stances"],
-    }
-    return Fixture.model_validate({**base, **labels})
+# The scorers see the labels only; the hand-made fixture of the scorer tests serves (its
+# aliases: Lee is Ann Lee, Park is Bo Park).
+fixture = scorer_fixture
 
 
 def event(actors: list[str], action: str, targets: list[str] | None = None) -> PredEvent:

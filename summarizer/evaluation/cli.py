@@ -248,7 +248,7 @@ def register(main: click.Group, model_options: Decorator, errors: Decorator) -> 
         (paired bootstrap), or a change of settings or prompts unless allowed.
         """
         from summarizer.evaluation.compare import compare_runs
-        from summarizer.evaluation.metrics import METRICS, fmt
+        from summarizer.evaluation.metrics import METRICS, fmt, full_label
 
         result = compare_runs(
             before,
@@ -264,7 +264,7 @@ def register(main: click.Group, model_options: Decorator, errors: Decorator) -> 
             kind = METRICS[c.metric].kind
             verdict = "[red]regression[/]" if c.regression else ""
             table.add_row(
-                METRICS[c.metric].label,
+                full_label(c.metric),
                 str(c.items),
                 fmt(c.before, kind),
                 fmt(c.after, kind),

@@ -92,6 +92,12 @@ METRIC_GROUPS: list[tuple[str, list[Metric]]] = [
     ),
 ]
 METRICS = {m.key: m for _, group in METRIC_GROUPS for m in group}
+GROUP_OF = {m.key: group for group, metrics in METRIC_GROUPS for m in metrics}
+
+
+def full_label(key: str) -> str:
+    """The metric's label with its group: "events: F1 (strict)"."""
+    return f"{GROUP_OF[key]}: {METRICS[key].label}"
 
 # What the gate pairs, and what a failed item scores worst on. Cost is reported but
 # does not gate: latency on shared machines is noise.

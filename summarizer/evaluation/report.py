@@ -11,7 +11,7 @@ import jinja2
 from markupsafe import Markup, escape
 
 from summarizer.evaluation.fixtures import Fixture
-from summarizer.evaluation.metrics import METRIC_GROUPS, METRICS, fmt
+from summarizer.evaluation.metrics import GROUP_OF, METRIC_GROUPS, METRICS, fmt
 from summarizer.evaluation.runner import ItemRecord, RunSummary
 
 REPORT = "report.html"
@@ -34,11 +34,10 @@ def markdown_table(systems: dict[str, dict[str, float | None]]) -> str:
 def systems_table(systems: dict[str, dict[str, float | None]], metrics: Sequence[str]) -> str:
     """One row per system, one column per metric: strategies side by side on one source."""
     chosen = [METRICS[k] for k in metrics]
-    group_of = {m.key: group for group, ms in METRIC_GROUPS for m in ms}
     labels = [m.label for m in chosen]
     # "F1" twice (events, stances) says nothing: name the group where a label repeats.
     header = " | ".join(
-        f"{group_of[m.key]} {m.label}" if labels.count(m.label) > 1 else m.label for m in chosen
+        f"{GROUP_OF[m.key]} {m.label}" if labels.count(m.label) > 1 else m.label for m in chosen
     )
     lines = [f"| system | {header} |", f"|---|{'---|' * len(chosen)}"]
     for name, values in systems.items():

@@ -296,8 +296,9 @@ _MICRO = [(p, s) for p in ("event", "stance") for s in ("", "_lenient")]
 
 
 def aggregate(records: Sequence[ItemRecord]) -> dict[str, dict[str, float | None]]:
-    """Per system: mean of each metric over items where it applies (validity shares
-    among them), micro P/R/F1 for events and stances, macro-F1 and FNC-1 score for
+    """Per system: mean of each metric over items where it applies (validity shares and
+    the unsupported-content rate among them: a failed item weighs what any item does, at
+    its worst value), micro P/R/F1 for events and stances, macro-F1 and FNC-1 score for
     claims."""
     out: dict[str, dict[str, float | None]] = {}
     for system in dict.fromkeys(r.system for r in records):
@@ -321,9 +322,6 @@ def aggregate(records: Sequence[ItemRecord]) -> dict[str, dict[str, float | None
                 summary[f"{prefix}_precision{suffix}"] = p
                 summary[f"{prefix}_recall{suffix}"] = rc
                 summary[f"{prefix}_f1{suffix}"] = 2 * p * rc / (p + rc) if p + rc else 0.0
-        if "unsupported_items" in values:
-            items = sum(values.get("content_items", []))
-            summary["unsupported_rate"] = sum(values["unsupported_items"]) / items if items else 0.0
         pairs = [pair for r in mine for pair in r.claim_pairs]
         if pairs:
             summary["claim_macro_f1"] = scorers.macro_f1(pairs)
