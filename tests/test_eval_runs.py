@@ -267,3 +267,17 @@ def test_naive_bounded_has_the_pipelines_bounds(
     assert '"maxItems": 6' in schema and '"maxLength": 500' in schema
     sized = exactly(BoundedNaiveAnalysis, "claims", 3).model_json_schema()
     assert sized["properties"]["claims"]["minItems"] == 3
+
+
+def test_naive_bounded_labels_belong_to_the_claims_in_order(
+    scripted: ScriptedServer, seed_text: str, tmp_path: Path
+) -> None:
+    from tests.scripted_server import CANNED, answer
+
+    item = fixtures(seed_text)[1]  # one claim: "Choe met Wang Yi", agree
+    reply = {**CANNED["BoundedNaiveAnalysis"], "claims": [{"claim": "Choe", "label": "agree"}]}
+    scripted.push(answer(reply))
+    run_eval([item], systems(scripted, ("naive-bounded",)), tmp_path)
+    (record,) = read_records(tmp_path)
+    assert record.claim_pairs == [("agree", "agree")]
+    assert record.scores["claim_accuracy"] == 1.0

@@ -99,6 +99,7 @@ def full_label(key: str) -> str:
     """The metric's label with its group: "events: F1 (strict)"."""
     return f"{GROUP_OF[key]}: {METRICS[key].label}"
 
+
 # What the gate pairs, and what a failed item scores worst on. Cost is reported but
 # does not gate: latency on shared machines is noise.
 QUALITY = tuple(

@@ -341,11 +341,19 @@ class NaiveSystem:
                 )
                 for s in answer.stances
             ],
-            claims=[PredClaim(claim=c.claim, label=c.label) for c in answer.claims],
+            claims=self._claims(claims, answer.claims),
             usage=log.usage,
             calls=log.calls,
             attempts=log.attempts,
         )
+
+    def _claims(self, asked: list[str], answered: list[NaiveClaim]) -> list[PredClaim]:
+        # The bounded answer has exactly one label per claim, in the order asked (as the
+        # pipeline's has): a label belongs to its claim whatever text the model put next
+        # to it. The unbounded answer is matched by the claim's text, as it is written.
+        if self._bounded:
+            return [PredClaim(claim=q, label=a.label) for q, a in zip(asked, answered, strict=True)]
+        return [PredClaim(claim=a.claim, label=a.label) for a in answered]
 
     def close(self) -> None:
         if self._caller is not None:
