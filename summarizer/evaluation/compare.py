@@ -123,10 +123,10 @@ def compare_runs(
         only_before=sorted(set(a) - set(b)),
         only_after=sorted(set(b) - set(a)),
         newly_failed=[i for i in shared if a[i].ok and not b[i].ok],
-        config_changes=config_diff(config_a, config_b),
+        config_changes=config_diff(config_a or {}, config_b or {}),
         config_allowed=allow_config_change,
         code=(code_a, code_b),
-        unrecorded=_UNRECORDED in (config_a, config_b),
+        unrecorded=config_a is None or config_b is None,
     )
 
 
@@ -173,11 +173,9 @@ def _changes(
     return changes
 
 
-# A run written before runs recorded their configuration.
-_UNRECORDED = {"recorded": False}
-
-
-def _config(run_dir: Path, system: str) -> tuple[dict[str, Any], str | None]:
+def _config(run_dir: Path, system: str) -> tuple[dict[str, Any] | None, str | None]:
+    """The system's recorded configuration (None for a run made before runs recorded
+    one) and the run's code hash."""
     path = run_dir / SUMMARY
     if not path.is_file():
         raise InputError(f"{run_dir} has no {SUMMARY}: is it a finished eval run?")
@@ -185,7 +183,7 @@ def _config(run_dir: Path, system: str) -> tuple[dict[str, Any], str | None]:
         summary = RunSummary.model_validate_json(path.read_text(encoding="utf-8"))
     except ValueError:
         raise InputError(f"{path} is not a run summary this version can read") from None
-    return summary.config.get(system, _UNRECORDED), summary.code
+    return summary.config.get(system), summary.code
 
 
 def config_diff(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
