@@ -212,6 +212,39 @@ def for_passage(model: type[Draft], size: int) -> type[Draft]:
     return sized
 
 
+# Fields whose value must be a name: who acted, who holds a position, where, on whose
+# word. Targets stay free (a stance's target is often a thing: "the recall").
+NAME_FIELDS = frozenset({"actors", "holder", "location", "attribution"})
+
+
+@cache
+def with_names(model: type[Draft], names: tuple[str, ...]) -> type[Draft]:
+    """``model`` with every :data:`NAME_FIELDS` field a choice among ``names`` (an enum
+    in the JSON schema, which llama.cpp's grammar enforces): the model picks a name the
+    article writes instead of writing one. Unchanged when there are no names."""
+    if not names:
+        return model
+    choice: Any = Literal[names]
+    overrides: dict[str, Any] = {}
+    for name, field in model.model_fields.items():
+        if name in NAME_FIELDS:
+            annotation = field.annotation
+            if get_origin(annotation) is list:
+                overrides[name] = (list[choice], field)
+            elif type(None) in get_args(annotation):
+                overrides[name] = (choice | None, field)
+            else:
+                overrides[name] = (choice, field)
+        elif (inner := _draft_type(field.annotation)) is not None:
+            constrained = with_names(inner, names)
+            is_list = get_origin(field.annotation) is list
+            overrides[name] = (list[constrained] if is_list else constrained, field)  # type: ignore[valid-type]
+    if not overrides:
+        return model
+    named: type[Draft] = create_model(model.__name__, __base__=model, **overrides)
+    return named
+
+
 def _draft_type(annotation: Any) -> type[BaseModel] | None:
     args = get_args(annotation) if get_origin(annotation) is list else (annotation,)
     inner = args[0] if args else None

@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 
 from pydantic import BaseModel
 
-from summarizer import grounding
+from summarizer import claim_labels, grounding
 from summarizer.article import Article
 from summarizer.backends import Backend
 from summarizer.calls import REASK_TOKENS, CallLog, CallRequest, StructuredCaller
@@ -16,6 +16,8 @@ from summarizer.chunking import plan_chunks
 from summarizer.echo import EchoGuard
 from summarizer.errors import ConfigError
 from summarizer.prompts import Prompts, load_prompts
+from summarizer.relatedness import Relatedness
+from summarizer.rules import rule_items
 from summarizer.schema import (
     Analysis,
     ArticleInfo,
@@ -25,8 +27,17 @@ from summarizer.schema import (
     Span,
     Summary,
 )
+from summarizer.scoring import ScoreFn, scorer_of
 from summarizer.settings import Settings
-from summarizer.strategies import VERIFY_TOKENS, ChunkDrafts, Drafts, Plan, plan, tasks_used
+from summarizer.strategies import (
+    CLAIMS_PER_CALL,
+    VERIFY_TOKENS,
+    ChunkDrafts,
+    Drafts,
+    Plan,
+    plan,
+    tasks_used,
+)
 
 MAX_KEY_POINTS = 8
 # Lead-3's length: the summaries of news datasets are about three sentences long.
@@ -44,6 +55,12 @@ class Pipeline:
         self.backend = backend
         self.prompts = prompts or load_prompts()
         self.caller = StructuredCaller(backend, settings)
+        self.score = scorer_of(backend)
+        if settings.claim_labelling == "scores" and self.score is None:
+            raise ConfigError(
+                "claim_labels=scores needs a model whose label probabilities can be read "
+                "(the embedded model); use generated or rule with an endpoint"
+            )
 
     def run(self, article: Article, claims: Sequence[str] = ()) -> Analysis:
         return self.run_with(
@@ -55,31 +72,77 @@ class Pipeline:
         article: Article,
         claims: Sequence[str],
         answer: Callable[[list[CallRequest], CallLog], list[BaseModel]],
+        score: ScoreFn | None = None,
     ) -> Analysis:
         """Drive the plan with ``answer`` giving each wave's drafts (a batch-API import
-        answers from a results file)."""
+        answers from a results file) and ``score`` each label's scores (an eval run
+        caches them)."""
         started = time.perf_counter()
         log = CallLog()
-        steps = self._plan(article, claims, self._chunks(article, claims))
+        gates = claim_labels.gate(article, claims)
+        asked = self._asked(claims, gates)
+        steps = self._plan(article, asked, self._chunks(article, asked))
         try:
             wave = next(steps)
             while True:
                 wave = steps.send(answer(wave, log))
         except StopIteration as done:
             drafts: Drafts = done.value
-        return self._assemble(article, claims, drafts, log, started)
+        stances = self._claim_stances(article, claims, gates, drafts, score or self.score, log)
+        return self._assemble(article, asked, drafts, stances, log, started)
 
     async def arun(self, article: Article, claims: Sequence[str] = ()) -> Analysis:
         started = time.perf_counter()
         log = CallLog()
-        steps = self._plan(article, claims, self._chunks(article, claims))
+        gates = claim_labels.gate(article, claims)
+        asked = self._asked(claims, gates)
+        steps = self._plan(article, asked, self._chunks(article, asked))
         try:
             wave = next(steps)
             while True:
                 wave = steps.send(await self._wave(wave, log))
         except StopIteration as done:
             drafts: Drafts = done.value
-        return self._assemble(article, claims, drafts, log, started)
+        stances = await asyncio.to_thread(
+            self._claim_stances, article, claims, gates, drafts, self.score, log
+        )
+        return self._assemble(article, asked, drafts, stances, log, started)
+
+    def _asked(self, claims: Sequence[str], gates: list[Relatedness]) -> list[str]:
+        """The claims the model writes labels for: the related ones, if it writes any."""
+        if self.settings.claim_labelling != "generated":
+            return []
+        return [claim for claim, gate in zip(claims, gates, strict=True) if gate.related]
+
+    def _claim_stances(
+        self,
+        article: Article,
+        claims: Sequence[str],
+        gates: list[Relatedness],
+        drafts: Drafts,
+        score: ScoreFn | None,
+        log: CallLog,
+    ) -> list[ClaimStance]:
+        """Every claim's stance, in order: unrelated by the gate, else by the model's
+        scores, its generated answer or the rule."""
+        labelling = self.settings.claim_labelling
+        asked = self._asked(claims, gates)
+        generated = iter(_merge_claims(asked, drafts.chunks))
+        stances: list[ClaimStance] = []
+        for claim, gate in zip(claims, gates, strict=True):
+            if not gate.related:
+                stances.append(claim_labels.unrelated(claim))
+            elif labelling == "generated":
+                stances.append(next(generated))
+            elif labelling == "scores" and score is not None:
+                request, calibration = claim_labels.score_requests(self.prompts, article, claim)
+                found = claim_labels.by_scores(
+                    article, claim, score(request, log), score(calibration, log)
+                )
+                stances.append(found)
+            else:
+                stances.append(claim_labels.by_rule(article, claim))
+        return stances
 
     async def _wave(self, wave: list[CallRequest], log: CallLog) -> list[BaseModel]:
         """A wave's requests: in parallel on an endpoint; in order in-process, where the
@@ -101,11 +164,15 @@ class Pipeline:
         """Whole article if it fits; otherwise runs of sentences that each fit."""
         tasks = tasks_used(self.settings, bool(claims), chunked=False)
         empty = article.passage([])
+        # The claims of the largest call: all of them in a combined call, else the first
+        # group (see claim_groups).
+        combined = self.settings.strategy == "combined"
+        shown = list(claims) if combined else list(claims[:CLAIMS_PER_CALL])
         overhead = max(
             sum(
                 self.backend.count_tokens(m["content"]) + 8
                 for m in self.prompts.messages(
-                    task, empty, claims=list(claims), examples=self.settings.examples
+                    task, empty, claims=shown, examples=self.settings.examples
                 )
             )
             for task in tasks
@@ -130,8 +197,9 @@ class Pipeline:
     def _assemble(
         self,
         article: Article,
-        claims: Sequence[str],
+        asked: Sequence[str],
         drafts: Drafts,
+        claim_stances: list[ClaimStance],
         log: CallLog,
         started: float,
     ) -> Analysis:
@@ -158,14 +226,18 @@ class Pipeline:
         summary = Summary(
             headline=echo.text(" ".join(headline.split())), text=text, key_points=key_points
         )
-        events = echo.events(grounding.event(c.passage, e) for c in chunks for e in c.events)
-        stances = echo.stances(grounding.stance(c.passage, s) for c in chunks for s in c.stances)
+        if self.settings.extraction == "rule":
+            events, stances = rule_items(article)
+        else:
+            events = echo.events(grounding.event(c.passage, e) for c in chunks for e in c.events)
+            stances = echo.stances(
+                grounding.stance(c.passage, s) for c in chunks for s in c.stances
+            )
         if self.settings.grounded_fields:
             events = [k for e in events if (k := grounding.grounded_event(e)) is not None]
             stances = [t for s in stances if (t := grounding.grounded_stance(s)) is not None]
         events = grounding.merge_duplicates(events, grounding.event_key)
         stances = grounding.merge_duplicates(stances, grounding.stance_key)
-        claim_stances = _merge_claims(claims, chunks)
 
         warnings = grounding.unsupported_warnings(article, summary, events, stances)
         if unverified := sum(c.unverified for c in chunks):
@@ -177,7 +249,9 @@ class Pipeline:
             warnings.append(
                 f"removed {echo.removed} piece(s) of text that repeated the prompt's instructions"
             )
-        tasks = tasks_used(self.settings, bool(claims), chunked=len(chunks) > 1)
+        tasks = tasks_used(self.settings, bool(asked), chunked=len(chunks) > 1)
+        if any(c.source == "scores" for c in claim_stances):
+            tasks.append("claim_label")
         metadata = Metadata(
             backend=self.backend.name,
             model=self.backend.model,

@@ -24,13 +24,23 @@ from summarizer.prompt_text import as_data
 from summarizer.resources import data_dir
 
 Task = Literal[
-    "summary", "events", "stances", "claims", "combined", "reduce", "recheck", "verify", "naive"
+    "summary",
+    "events",
+    "stances",
+    "claims",
+    "claim_label",
+    "combined",
+    "reduce",
+    "recheck",
+    "verify",
+    "naive",
 ]
 TASKS: tuple[Task, ...] = (
     "summary",
     "events",
     "stances",
     "claims",
+    "claim_label",
     "combined",
     "reduce",
     "recheck",
@@ -79,6 +89,8 @@ class Prompts:
         title = as_data(article.title) if article.title is not None else None
         if "claims" in variables:
             variables = {**variables, "claims": [as_data(c) for c in variables["claims"]]}
+        if "claim" in variables:
+            variables = {**variables, "claim": as_data(variables["claim"])}
         task_text = self._render(task, {"title": title, "examples": examples, **variables})
         if task == "reduce":
             user = task_text

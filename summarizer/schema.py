@@ -12,11 +12,14 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 
 EventStatus = Literal["happened", "ongoing", "planned", "expected", "possible", "denied"]
 Position = Literal["support", "oppose", "neutral", "mixed"]
 ClaimLabel = Literal["agree", "disagree", "discuss", "unrelated"]
+# What gave a label: the lexical gate, the model's scores for each label, the model's
+# generated answer, or a fixed rule used where the model does no better than one.
+LabelSource = Literal["gate", "scores", "generated", "rule"]
 
 
 class _Model(BaseModel):
@@ -62,6 +65,9 @@ class Event(_Model):
     )
     location: str | None
     status: EventStatus
+    status_confidence: float | None = Field(
+        default=None, ge=0, le=1, description="The model's probability for the status."
+    )
     evidence: list[Span] = Field(min_length=1)
 
 
@@ -69,6 +75,9 @@ class Stance(_Model):
     holder: str = Field(description="Who holds the position.")
     target: str = Field(description="Whom or what the position is about.")
     position: Position
+    position_confidence: float | None = Field(
+        default=None, ge=0, le=1, description="The model's probability for the position."
+    )
     claim: str = Field(description="The position, paraphrased in a few words.")
     attribution: str | None = Field(
         description="Where the article says the position comes from, e.g. 'KCNA'."
@@ -79,6 +88,15 @@ class Stance(_Model):
 class ClaimStance(_Model):
     claim: str
     label: ClaimLabel = Field(description="FNC-1 label: the article's stance toward the claim.")
+    confidence: float | None = Field(
+        default=None,
+        ge=0,
+        le=1,
+        description="How likely the label is right: the model's calibrated probability "
+        "(scores), or the share of such labels that were right on tuning data (gate, "
+        "rule); null for a generated label.",
+    )
+    source: LabelSource = Field(default="generated", description="What gave the label.")
     evidence: list[Span] = Field(description="Empty only when the label is 'unrelated'.")
 
 

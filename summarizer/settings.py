@@ -19,9 +19,26 @@ Strategy = Literal["per_task", "combined"]
 ModeName = Literal["auto", "tools", "json_schema", "json", "md_json"]
 BackendName = Literal["embedded", "openai"]
 SummaryStyle = Literal["abstractive", "extractive", "lead"]
+ClaimLabels = Literal["auto", "scores", "generated", "rule"]
+Extraction = Literal["auto", "model", "rule"]
 # What the pipeline asks for and does with the answers, beside how each call is made:
 # part of an analysis's cache key, and what eval variants sharing one loaded model vary.
-PIPELINE_OPTIONS = ("summary", "examples", "grounded_fields", "verify", "headline_guard")
+PIPELINE_OPTIONS = (
+    "summary",
+    "examples",
+    "grounded_fields",
+    "verify",
+    "headline_guard",
+    "claim_labels",
+    "candidates",
+    "extractor",
+)
+
+
+# Chosen on the tuning halves of FNC-1 dev and natural dev (docs/evaluation.md,
+# "Claim labels"): see claim_labels below.
+EMBEDDED_CLAIM_LABELS: Literal["scores", "rule"] = "rule"
+EMBEDDED_EXTRACTOR: Literal["model", "rule"] = "model"
 
 
 class Settings(BaseSettings):
@@ -76,6 +93,26 @@ class Settings(BaseSettings):
         description="Ask once more when the headline or summary names people, places or "
         "numbers that the article lacks; what is still unsupported is reported.",
     )
+    extractor: Extraction = Field(
+        default="auto",
+        description="How events and stances are found: model: the model lists them; "
+        "rule: a rule over the names in each sentence (summarizer.rules), no call. "
+        "Unset: the measured best for the embedded model, model for an endpoint.",
+    )
+    candidates: bool = Field(
+        default=False,
+        description="Events' actors and locations and stances' holders and attributions "
+        "are chosen from the names that code finds in the article (enums the grammar "
+        "enforces), not written by the model.",
+    )
+    claim_labels: ClaimLabels = Field(
+        default="auto",
+        description="How related claims get their label (unrelated ones are decided by "
+        "a lexical gate): scores: the model's probability for each label, calibrated, "
+        "nothing generated (the embedded model only); generated: the model writes them; "
+        "rule: a fixed label. Unset: the measured best for the embedded model, "
+        "generated for an endpoint.",
+    )
     mode: ModeName = Field(
         default="auto", description="instructor mode; auto picks the constrained one."
     )
@@ -111,10 +148,24 @@ class Settings(BaseSettings):
             return self.summary
         return "lead" if self.backend == "embedded" else "abstractive"
 
+    @property
+    def claim_labelling(self) -> ClaimLabels:
+        if self.claim_labels != "auto":
+            return self.claim_labels
+        return EMBEDDED_CLAIM_LABELS if self.backend == "embedded" else "generated"
+
+    @property
+    def extraction(self) -> Extraction:
+        if self.extractor != "auto":
+            return self.extractor
+        return EMBEDDED_EXTRACTOR if self.backend == "embedded" else "model"
+
     def pipeline_options(self) -> dict[str, Any]:
         """The :data:`PIPELINE_OPTIONS`, the summary style resolved for this backend."""
         options = {name: getattr(self, name) for name in PIPELINE_OPTIONS}
         options["summary"] = self.summary_style
+        options["claim_labels"] = self.claim_labelling
+        options["extractor"] = self.extraction
         return options
 
     @property

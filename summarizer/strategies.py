@@ -20,6 +20,7 @@ from pydantic import BaseModel
 from summarizer import grounding
 from summarizer.article import Article, Passage
 from summarizer.calls import CallRequest
+from summarizer.candidates import names_in
 from summarizer.drafts import (
     ClaimDraft,
     ClaimsDraft,
@@ -34,6 +35,7 @@ from summarizer.drafts import (
     VerifyDraft,
     exactly,
     for_passage,
+    with_names,
 )
 from summarizer.prompt_text import as_data
 from summarizer.prompts import Prompts, Task
@@ -46,6 +48,7 @@ from summarizer.settings import Settings
 VERIFY_SENTENCE_CHARS = 140
 VERIFY_STATEMENT_CHARS = 100
 VERIFY_TOKENS = 1000
+CLAIMS_PER_CALL = 16
 _POSITION_VERBS = {
     "support": "supports",
     "oppose": "opposes",
@@ -84,34 +87,40 @@ def plan(
 ) -> Plan:
     strategy = settings.strategy
     examples = settings.examples
+    # Events and stances by rule need no call (a combined call's are not used).
+    by_model = settings.extraction == "model"
     wave: Wave = []
     passages: list[Passage] = []
     for numbers in chunks:
         passage = article.passage(numbers)
         passages.append(passage)
 
-        def request(task: Task, model: type[BaseModel], passage: Passage = passage) -> CallRequest:
+        def request(
+            task: Task,
+            model: type[BaseModel],
+            passage: Passage = passage,
+            claims: Sequence[str] = claims,
+        ) -> CallRequest:
             messages = prompts.messages(task, passage, claims=list(claims), examples=examples)
             sized = for_passage(model, len(passage))
             return CallRequest(task, messages, sized)
 
+        names = tuple(names_in(article, numbers)) if settings.candidates else ()
         if strategy == "combined":
-            wave.append(
-                request(
-                    "combined",
-                    exactly(CombinedClaimsDraft, "claims", len(claims))
-                    if claims
-                    else CombinedDraft,
-                )
+            whole: type[CombinedDraft] = (
+                exactly(CombinedClaimsDraft, "claims", len(claims)) if claims else CombinedDraft
             )
+            wave.append(request("combined", with_names(whole, names)))
             continue
-        wave += [
-            request("summary", SummaryDraft),
-            request("events", EventsDraft),
-            request("stances", StancesDraft),
-        ]
-        if claims:
-            wave.append(request("claims", exactly(ClaimsDraft, "claims", len(claims))))
+        wave.append(request("summary", SummaryDraft))
+        if by_model:
+            wave += [
+                request("events", with_names(EventsDraft, names)),
+                request("stances", with_names(StancesDraft, names)),
+            ]
+        for group in claim_groups(claims):
+            model = exactly(ClaimsDraft, "claims", len(group))
+            wave.append(request("claims", model, claims=group))
 
     answers = iter((yield wave))
     results: list[ChunkDrafts] = []
@@ -124,17 +133,20 @@ def plan(
                 ChunkDrafts(passage, combined.summary, combined.events, combined.stances, labelled)
             )
             continue
-        summary, events, stances = next(answers), next(answers), next(answers)
+        summary = next(answers)
         assert isinstance(summary, SummaryDraft)
-        assert isinstance(events, EventsDraft) and isinstance(stances, StancesDraft)
-        chunk = ChunkDrafts(passage, summary, events.events, stances.stances)
-        if claims:
+        chunk = ChunkDrafts(passage, summary)
+        if by_model:
+            events, stances = next(answers), next(answers)
+            assert isinstance(events, EventsDraft) and isinstance(stances, StancesDraft)
+            chunk.events, chunk.stances = events.events, stances.stances
+        for _ in claim_groups(claims):
             answer = next(answers)
             assert isinstance(answer, ClaimsDraft)
-            chunk.claims = answer.claims
+            chunk.claims += answer.claims
         results.append(chunk)
 
-    if settings.verify:
+    if settings.verify and by_model:
         yield from _verify(results, prompts)
 
     reduced = None
@@ -241,15 +253,23 @@ def _cut(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 3].rstrip() + "..."
 
 
+def claim_groups(claims: Sequence[str]) -> list[Sequence[str]]:
+    """The claims in calls of at most :data:`CLAIMS_PER_CALL`: an FNC-1 body comes with
+    up to 132 headlines, and one answer for all of them would not fit the context."""
+    return [claims[i : i + CLAIMS_PER_CALL] for i in range(0, len(claims), CLAIMS_PER_CALL)]
+
+
 def tasks_used(settings: Settings, has_claims: bool, chunked: bool) -> list[Task]:
     strategy = settings.strategy
-    tasks: list[Task] = ["combined"] if strategy == "combined" else ["summary", "events", "stances"]
+    tasks: list[Task] = ["combined"] if strategy == "combined" else ["summary"]
+    if strategy != "combined" and settings.extraction == "model":
+        tasks += ["events", "stances"]
     if has_claims and strategy != "combined":
         tasks.append("claims")
     if chunked:
         tasks.append("reduce")
     if settings.headline_guard and (chunked or strategy == "per_task"):
         tasks.append("recheck")
-    if settings.verify:
+    if settings.verify and settings.extraction == "model":
         tasks.append("verify")
     return tasks

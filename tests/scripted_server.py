@@ -78,6 +78,7 @@ CANNED: dict[str, dict[str, Any]] = {
     },
 }
 _FIRST_SENTENCE = re.compile(r"^\[(\d+)\] ", re.MULTILINE)
+_CLAIM_LINE = re.compile(r"^\(\d+\) ", re.MULTILINE)
 
 
 def canned(tool: str, body: dict[str, Any]) -> dict[str, Any]:
@@ -91,6 +92,9 @@ def canned(tool: str, body: dict[str, Any]) -> dict[str, Any]:
         text = text.replace('"sentences": [2]', f'"sentences": [{second}]')
         text = text.replace('"sentences": [1]', f'"sentences": [{first}]')
     result: dict[str, Any] = json.loads(text)
+    if tool == "ClaimsDraft":  # one label per claim the prompt lists
+        asked = len(_CLAIM_LINE.findall(content.split("CLAIMS", 1)[-1]))
+        result["claims"] = result["claims"][:1] * max(asked, 1)
     return result
 
 

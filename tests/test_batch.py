@@ -319,7 +319,9 @@ def test_export_writes_a_batch_api_file(tmp_path: Path) -> None:
     inputs, requests = tmp_path / "in.jsonl", tmp_path / "requests.jsonl"
     _write_inputs(inputs, 2)
     with inputs.open("a") as handle:
-        handle.write(json.dumps({"id": "c", "text": ARTICLE.format(city="Q"), "claims": ["x"]}))
+        # A claim the article is about (an unrelated one is labelled by the gate, no call).
+        claims = ["Officials opened a new bridge"]
+        handle.write(json.dumps({"id": "c", "text": ARTICLE.format(city="Q"), "claims": claims}))
     summary = replay(inputs, _batch_settings(), requests_out=requests)
     lines = [json.loads(line) for line in requests.read_text().splitlines()]
     assert summary.requests == len(lines) == 3 + 3 + 4  # summary, events, stances (+ claims)

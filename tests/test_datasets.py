@@ -516,7 +516,7 @@ def _line_count(path: Path) -> int:
 @pytest.mark.parametrize("name", DATASETS)
 def test_every_real_row_loads_as_a_valid_fixture(shared_data: Path, name: str) -> None:
     fixtures = load_dataset(name, shared_data)
-    assert len(fixtures) == _line_count(shared_data / f"{name}_dev.jsonl") > 0
+    assert len(fixtures) == _line_count(shared_data / f"{name.replace('-', '_')}_dev.jsonl") > 0
     assert len({f.id for f in fixtures}) == len(fixtures)
     for fixture in fixtures:
         assert Fixture.model_validate_json(fixture.model_dump_json()) == fixture

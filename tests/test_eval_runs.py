@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from summarizer.cache import ResponseCache
+from summarizer.evaluation.baselines import CLAIM_LABELS
 from summarizer.evaluation.compare import compare_runs
 from summarizer.evaluation.fixtures import Fixture, GoldClaim, GoldEvent, KeyFact, dump_fixture
 from summarizer.evaluation.report import write_report
@@ -206,7 +207,16 @@ def test_eval_cli_end_to_end(scripted: ScriptedServer, seed_text: str, tmp_path:
     done = subprocess.run(command, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     assert "event" in done.stdout and (out / "report.html").is_file()
-    assert {r.system for r in read_records(out)} == {"pipeline", "naive-bounded", "naive", "lead3"}
+    # The fixtures label claims, so every claim baseline runs too.
+    baselines = {f"{kind}:{label}" for kind in ("constant", "gate") for label in CLAIM_LABELS}
+    assert {r.system for r in read_records(out)} == {
+        "pipeline",
+        "naive-bounded",
+        "naive",
+        "lead3",
+        "rules",
+        *(baselines - {"gate:unrelated"}),
+    }
 
 
 def test_missing_run_folder_is_a_clear_error(tmp_path: Path) -> None:

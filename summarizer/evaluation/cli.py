@@ -39,7 +39,8 @@ half_option = click.option(
     help="Every item, or the half that settings are chosen on (tune) or figures are "
     "reported on (report); each item's half is fixed by its id.",
 )
-DATASET_NAMES = ("summeval", "fnc1", "wikievents", "ecbplus", "casie")
+DEFAULT_SYSTEMS = "pipeline,naive-bounded,naive,lead3,rules"
+DATASET_NAMES = ("summeval", "fnc1", "fnc1-natural", "wikievents", "ecbplus", "casie")
 
 
 def _eval() -> None:
@@ -92,11 +93,11 @@ def register(main: click.Group, model_options: Decorator, errors: Decorator) -> 
     @half_option
     @click.option(
         "--systems",
-        default="pipeline,naive-bounded,naive,lead3",
-        show_default=True,
-        help="Comma-separated: pipeline, naive-bounded, naive, lead3; "
-        "pipeline:FIELD=VALUE[:...] is a "
-        "variant of the pipeline (e.g. pipeline:summary=abstractive).",
+        help="Comma-separated: pipeline, naive-bounded, naive, lead3, rules, "
+        "constant:LABEL, gate:LABEL; pipeline:FIELD=VALUE[:...] is a variant of the "
+        "pipeline (e.g. pipeline:summary=abstractive). Default: pipeline, "
+        "naive-bounded, naive, lead3 and rules, and the constant and gate baselines "
+        "when the items have labelled claims.",
     )
     @click.option(
         "--out",
@@ -122,7 +123,7 @@ def register(main: click.Group, model_options: Decorator, errors: Decorator) -> 
         dataset: str | None,
         limit: int | None,
         half: Half,
-        systems: str,
+        systems: str | None,
         out: Path | None,
         concurrency: int,
         cache_path: Path | None,
@@ -142,8 +143,12 @@ def register(main: click.Group, model_options: Decorator, errors: Decorator) -> 
             raise click.UsageError("--resume needs --out, the run folder to resume")
         floors = _floors(fail_under)
         fixtures = _load_items(path, dataset, limit, half)
+        if systems is None:
+            systems = DEFAULT_SYSTEMS
+            if any("claims" in f.labelled for f in fixtures):
+                systems += "," + ",".join(s for s in SYSTEMS if s.startswith(("constant", "gate")))
         names = list(dict.fromkeys(n.strip() for n in systems.split(",") if n.strip()))
-        if unknown := [n for n in names if n.split(":")[0] not in SYSTEMS]:
+        if unknown := [n for n in names if n not in SYSTEMS and not n.startswith("pipeline:")]:
             raise click.UsageError(f"unknown system(s) {unknown}; choose from {list(SYSTEMS)}")
         settings = load_settings(**overrides)
         cache = open_cache(cache_path, no_cache)
@@ -206,7 +211,9 @@ def register(main: click.Group, model_options: Decorator, errors: Decorator) -> 
             if cache:
                 cache.close()
         report = write_report(out, summary, read_records(out), fixtures)
-        Console().print(metrics_table(summary.systems))
+        console = Console()
+        for part in metrics_tables(summary.systems, console.width):
+            console.print(part)
         hits = (
             f", cache {summary.cache['hits']} hits / {summary.cache['misses']} misses"
             if summary.cache
@@ -297,7 +304,9 @@ def register(main: click.Group, model_options: Decorator, errors: Decorator) -> 
         fixtures = _load_items(path, dataset, None)
         summary = rescore(run_dir, fixtures)
         write_report(run_dir, summary, read_records(run_dir), fixtures)
-        Console().print(metrics_table(summary.systems))
+        console = Console()
+        for part in metrics_tables(summary.systems, console.width):
+            console.print(part)
 
     @eval_group.command("table")
     @click.argument("run_dir", type=click.Path(file_okay=False, path_type=Path))
@@ -423,13 +432,30 @@ def _below(values: dict[str, float | None], floors: dict[str, float]) -> list[st
     return out
 
 
+def metrics_tables(systems: dict[str, dict[str, float | None]], width: int) -> list[Table]:
+    """The metric table, its systems split over as many tables as ``width`` needs (a run
+    with every trivial baseline has a dozen); each shows only the metrics its systems
+    have, so the claim-label baselines' table is a few rows."""
+    label_width = 42
+    groups: list[list[str]] = [[]]
+    used = label_width
+    for name in systems:
+        column = max(len(name), 8) + 2
+        if groups[-1] and used + column > width:
+            groups.append([])
+            used = label_width
+        groups[-1].append(name)
+        used += column
+    return [metrics_table({name: systems[name] for name in group}) for group in groups]
+
+
 def metrics_table(systems: dict[str, dict[str, float | None]]) -> Table:
     from summarizer.evaluation.metrics import METRIC_GROUPS, fmt
 
     table = Table(box=None, title_justify="left")
-    table.add_column("metric")
+    table.add_column("metric", no_wrap=True)
     for name in systems:
-        table.add_column(name, justify="right")
+        table.add_column(name, justify="right", no_wrap=True)
     for group, metrics in METRIC_GROUPS:
         rows = [m for m in metrics if any(systems[s].get(m.key) is not None for s in systems)]
         if not rows:

@@ -40,6 +40,11 @@ METRIC_GROUPS: list[tuple[str, list[Metric]]] = [
             # A second check the headline recheck does not optimise: stemmed words of the
             # headline and summary that the article lacks, whatever their case or kind.
             Metric("novel_word_rate", "summary words absent from article", higher_is_better=False),
+            Metric(
+                "absent_name_rate",
+                "event/stance names absent from article",
+                higher_is_better=False,
+            ),
         ],
     ),
     (

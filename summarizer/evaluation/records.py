@@ -8,10 +8,20 @@ evidence here is loose and the grounding scorer checks it against the text.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from summarizer.schema import Analysis, ClaimLabel, EventStatus, Position, Usage
+from summarizer.schema import (
+    Analysis,
+    ClaimLabel,
+    Event,
+    EventStatus,
+    Position,
+    Span,
+    Stance,
+    Usage,
+)
 
 
 class _Record(BaseModel):
@@ -64,39 +74,15 @@ class Prediction(_Record):
 
     @classmethod
     def from_analysis(cls, a: Analysis) -> Prediction:
-        def spans(evidence: list[object]) -> list[PredSpan]:
-            return [PredSpan.model_validate(s, from_attributes=True) for s in evidence]
-
         return cls(
             headline=a.summary.headline,
             summary=a.summary.text,
             key_points=[k.text for k in a.summary.key_points],
-            key_point_evidence=[s for k in a.summary.key_points for s in spans(list(k.evidence))],
-            events=[
-                PredEvent(
-                    actors=e.actors,
-                    action=e.action,
-                    targets=e.targets,
-                    date=e.date,
-                    location=e.location,
-                    status=e.status,
-                    evidence=spans(list(e.evidence)),
-                )
-                for e in a.events
-            ],
-            stances=[
-                PredStance(
-                    holder=s.holder,
-                    target=s.target,
-                    position=s.position,
-                    claim=s.claim,
-                    attribution=s.attribution,
-                    evidence=spans(list(s.evidence)),
-                )
-                for s in a.stances
-            ],
+            key_point_evidence=[s for k in a.summary.key_points for s in _spans(k.evidence)],
+            events=[pred_event(e) for e in a.events],
+            stances=[pred_stance(s) for s in a.stances],
             claims=[
-                PredClaim(claim=c.claim, label=c.label, evidence=spans(list(c.evidence)))
+                PredClaim(claim=c.claim, label=c.label, evidence=_spans(c.evidence))
                 for c in a.claims
             ],
             usage=a.metadata.usage,
@@ -112,3 +98,30 @@ class Prediction(_Record):
             *(s for st in self.stances for s in st.evidence),
             *(s for c in self.claims for s in c.evidence),
         ]
+
+
+def _spans(evidence: Sequence[Span]) -> list[PredSpan]:
+    return [PredSpan(text=s.text, start=s.start, end=s.end) for s in evidence]
+
+
+def pred_event(e: Event) -> PredEvent:
+    return PredEvent(
+        actors=e.actors,
+        action=e.action,
+        targets=e.targets,
+        date=e.date,
+        location=e.location,
+        status=e.status,
+        evidence=_spans(e.evidence),
+    )
+
+
+def pred_stance(s: Stance) -> PredStance:
+    return PredStance(
+        holder=s.holder,
+        target=s.target,
+        position=s.position,
+        claim=s.claim,
+        attribution=s.attribution,
+        evidence=_spans(s.evidence),
+    )

@@ -10,21 +10,20 @@ import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import TypeVar
 
 import numpy as np
-from nltk.stem.porter import PorterStemmer
 from rapidfuzz import fuzz
 from rouge_score import rouge_scorer
 from scipy.optimize import linear_sum_assignment
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from summarizer.article import Article
 from summarizer.evaluation.fixtures import Fixture, GoldEvent, GoldStance, KeyFact
 from summarizer.evaluation.records import PredEvent, Prediction, PredStance
 from summarizer.grounding import content_items, unsupported_content
 from summarizer.schema import ClaimLabel
+from summarizer.words import content_stems
 
 # A summary states a key fact when one of its wordings matches this well (0-100).
 KEY_FACT_MATCH = 85.0
@@ -60,16 +59,38 @@ def grounding(pred: Prediction, article: Article) -> Scores:
     items = content_items(summary)
     unsupported = set(unsupported_content(article, summary))
     missing = sum(1 for i in items if i in unsupported)
-    words = _content_stems(summary)
-    known = set(_content_stems(f"{article.title or ''}\n{article.text}"))
+    words = content_stems(summary)
+    known = set(content_stems(f"{article.title or ''}\n{article.text}"))
+    names = item_names(pred)
     return {
         "novel_word_rate": sum(1 for w in words if w not in known) / len(words) if words else 0.0,
+        "absent_name_rate": (
+            sum(1 for n in names if not _in_article(n, article)) / len(names) if names else None
+        ),
         "evidence_exact": exact / len(spans) if spans else None,
         "evidence_spans": float(len(spans)),
         "unsupported_rate": missing / len(items) if items else 0.0,
         "unsupported_items": float(missing),
         "content_items": float(len(items)),
     }
+
+
+def item_names(pred: Prediction) -> list[str]:
+    """The names the events and stances give, each once: actors, targets, locations,
+    holders, stance targets and attributions."""
+    names = [n for e in pred.events for n in (*e.actors, *e.targets, e.location) if n]
+    names += [n for s in pred.stances for n in (s.holder, s.target, s.attribution) if n]
+    return list(dict.fromkeys(names))
+
+
+def _in_article(name: str, article: Article) -> bool:
+    """Whether ``name`` is written in the article (or its title), case and spacing aside."""
+    return _spaced(name) in _spaced(f"{article.title or ''}\n{article.text}")
+
+
+@lru_cache(maxsize=64)  # an article's text is spaced once for all its names
+def _spaced(text: str) -> str:
+    return " ".join(text.lower().split())
 
 
 # --- summary --------------------------------------------------------------------------
@@ -242,8 +263,8 @@ def claim_sim(a: str, b: str, names: Sequence[str] = ()) -> float:
     similarity would call any claim inside a longer one the same claim). The words of
     ``names`` (the stance's holder and target) do not count: a claim that only names
     its target says nothing, unless naming is all the gold claim does."""
-    ignored = {w for n in names for w in _content_stems(n)}
-    sa, sb = Counter(_content_stems(a)), Counter(_content_stems(b))
+    ignored = {w for n in names for w in content_stems(n)}
+    sa, sb = Counter(content_stems(a)), Counter(content_stems(b))
     if any(w not in ignored for w in sb):
         sa = Counter({w: n for w, n in sa.items() if w not in ignored})
         sb = Counter({w: n for w, n in sb.items() if w not in ignored})
@@ -255,28 +276,10 @@ def claim_sim(a: str, b: str, names: Sequence[str] = ()) -> float:
 
 
 def _content_sim(a: str, b: str) -> float:
-    sa, sb = _content_stems(a), _content_stems(b)
+    sa, sb = content_stems(a), content_stems(b)
     if not sa or not sb:
         return 0.0
     return float(fuzz.token_set_ratio(" ".join(sa), " ".join(sb))) / 100
-
-
-def _content_stems(text: str) -> list[str]:
-    # CamelCase and snake_case labels ("banking_accounting") become words first, and
-    # "didn't" is "did not".
-    text = re.sub(r"([a-z])([A-Z])", r"\1 \2", text).lower().replace("n't", " not")
-    words = re.findall(r"[^\W\d_]+|\d+", text.replace("n’t", " not"))
-    return [_stem(w) for w in words if w not in ENGLISH_STOP_WORDS]
-
-
-@cache
-def _stem(word: str) -> str:
-    return str(_porter().stem(word))
-
-
-@cache
-def _porter() -> PorterStemmer:
-    return PorterStemmer()
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ from summarizer.article import Article
 from summarizer.cache import call_key, settings_parts
 from summarizer.drafts import Name, exactly, text
 from summarizer.errors import ConfigError, one_line
+from summarizer.evaluation.baselines import CLAIM_LABELS, ConstantSystem, RulesSystem, lead3
 from summarizer.evaluation.fixtures import Fixture
 from summarizer.evaluation.records import PredClaim, PredEvent, Prediction, PredSpan, PredStance
 from summarizer.prompts import load_prompts
@@ -39,8 +40,17 @@ if TYPE_CHECKING:
     from summarizer.cache import ResponseCache
     from summarizer.calls import CallLog, CallRequest, StructuredCaller
     from summarizer.pipeline import Pipeline
+    from summarizer.scoring import ScoreRequest
 
-SYSTEMS = ("pipeline", "naive", "naive-bounded", "lead3")
+SYSTEMS = (
+    "pipeline",
+    "naive",
+    "naive-bounded",
+    "lead3",
+    "rules",
+    *(f"constant:{label}" for label in CLAIM_LABELS),
+    *(f"gate:{label}" for label in CLAIM_LABELS if label != "unrelated"),
+)
 
 
 class System(Protocol):
@@ -73,6 +83,11 @@ def make_system(
         return NaiveSystem(settings, bounded=True)
     if name == "lead3":
         return Lead3System()
+    if name == "rules":
+        return RulesSystem()
+    kind, _, label = name.partition(":")
+    if kind in ("constant", "gate") and label in CLAIM_LABELS:
+        return ConstantSystem(label, gated=kind == "gate")
     raise ValueError(f"unknown system {name!r}; choose from {', '.join(SYSTEMS)}")
 
 
@@ -130,8 +145,26 @@ class PipelineSystem:
                 self._backends[key] = make_backend(self._settings)
             self._pipeline = Pipeline(self._settings, self._backends[key])
         claims = [c.claim for c in fixture.claims]
-        analysis = self._pipeline.run_with(article, claims, self._answer)
+        analysis = self._pipeline.run_with(article, claims, self._answer, self._score)
         return Prediction.from_analysis(analysis)
+
+    def _score(self, request: ScoreRequest, log: CallLog) -> list[float]:
+        """A label's scores, from the cache when a run before asked the same."""
+        assert self._pipeline is not None and self._pipeline.score is not None
+        score, cache = self._pipeline.score, self._cache
+        if cache is None:
+            return score(request, log)
+        key = call_key(self._settings, request.task, request.messages, list(request.options))
+        hit = cache.get(key)
+        if isinstance(hit, dict) and "logprobs" in hit:
+            log.usage = log.usage + Usage.model_validate(hit["usage"])
+            log.attempts += int(hit["attempts"])
+            return [float(x) for x in hit["logprobs"]]
+        before, attempts = log.usage, log.attempts
+        logprobs = score(request, log)
+        usage = (log.usage - before).model_dump(mode="json")
+        cache.put(key, {"logprobs": logprobs, "usage": usage, "attempts": log.attempts - attempts})
+        return logprobs
 
     def _answer(self, wave: list[CallRequest], log: CallLog) -> list[BaseModel]:
         assert self._pipeline is not None
@@ -368,13 +401,7 @@ class Lead3System:
         return {"system": self.name}
 
     def predict(self, fixture: Fixture, article: Article) -> Prediction:
-        lead = [article.span(n) for n in range(1, min(3, len(article.sentences)) + 1)]
-        return Prediction(
-            headline=lead[0].text,
-            summary=" ".join(s.text for s in lead),
-            key_points=[s.text for s in lead],
-            key_point_evidence=[PredSpan(text=s.text, start=s.start, end=s.end) for s in lead],
-        )
+        return lead3(article)
 
     def close(self) -> None:
         pass

@@ -1,0 +1,106 @@
+"""Names found by code in each sentence: what the model may choose from.
+
+The 135M model copies a name it is offered far better than it writes one, so the
+people, organisations and places of the cited sentences are found here (runs of
+capitalised words, joined by the small words that names contain: "Ministry of Foreign
+Affairs", "Kim Jong-un") and offered as enums in the response models, which llama.cpp's
+grammar enforces. No tagger: none whose weights its authors ship on PyPI fits, and this
+rule finds the names news articles write (a capitalised word that only starts its
+sentence is not a name unless it recurs capitalised elsewhere).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+
+from summarizer.article import Article
+
+# A word that may be part of a name: capitalised, or an initial, or all capitals.
+_NAME_WORD = r"(?:[A-Z][\w'’\-.]*[\w]|[A-Z]\.?)"
+# Small words inside a name ("Bank of England", "Abu Dhabi", "Vincent van Gogh").
+_JOINER = r"(?:of|de|la|le|du|van|von|der|al|bin|da|di|and the|of the|for)"
+_NAME = re.compile(rf"{_NAME_WORD}(?:\s+(?:{_JOINER}\s+)?{_NAME_WORD})*")
+_POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
+# Capitalised words that are not names on their own (word lists read best as words).
+_NOT_NAMES = frozenset(
+    """a an the this that these those it its he she his her they their we our i you in on
+    at of for to by with and but or as after before while during both also however
+    meanwhile monday tuesday wednesday thursday friday saturday sunday january february
+    march april may june july august september october november december jan feb mar apr
+    jun jul aug sep sept oct nov dec mr mrs ms dr said says according there here when
+    what who where why how if yet so not no yes one two three first last new""".split()  # noqa: SIM905
+)
+MAX_NAME_CHARS = 60
+# Titles before a person's name: "Foreign Minister Choe Son-hui" is also "Choe Son-hui".
+_TITLES = frozenset(
+    """president minister secretary chancellor premier prime king queen prince princess
+    leader chairman chairwoman chair general governor mayor senator judge spokesman
+    spokeswoman spokesperson ambassador envoy director chief officer ceo pope sheikh""".split()  # noqa: SIM905
+)
+
+
+def sentence_names(article: Article) -> dict[int, list[str]]:
+    """Per sentence number, the names it contains, in order of appearance."""
+    texts = {s.number: article.text[s.start : s.end] for s in article.sentences}
+    # Words written capitalised somewhere other than a sentence's start are names even
+    # where they start a sentence.
+    inner = {
+        word.lower()
+        for text in texts.values()
+        for match in _NAME.finditer(text)
+        for word in match.group().split()[(1 if match.start() == 0 else 0) :]
+    }
+    found: dict[int, list[str]] = {}
+    for number, text in texts.items():
+        names: list[str] = []
+        for match in _NAME.finditer(text):
+            # "North Korea's Kim Jong-un" is two names.
+            # "Democratic People's Republic of Korea" is one; both are offered.
+            pieces = re.split(r"(?:'s|’s)\s+", match.group())
+            if len(pieces) > 1:
+                pieces.append(match.group())
+            for i, piece in enumerate(pieces):
+                name = _clean(piece, at_start=match.start() == 0 and i == 0, inner=inner)
+                for found_name in _with_bare_name(name):
+                    if found_name not in names:
+                        names.append(found_name)
+        found[number] = names
+    return found
+
+
+def names_in(article: Article, numbers: Iterable[int]) -> list[str]:
+    """The names of the given sentences, each once, in the article's order."""
+    per_sentence = sentence_names(article)
+    return list(dict.fromkeys(n for k in sorted(set(numbers)) for n in per_sentence.get(k, [])))
+
+
+def _with_bare_name(name: str | None) -> list[str]:
+    """The name, and the person's name after a title if it has one."""
+    if not name:
+        return []
+    words = name.split()
+    titled = [i for i, w in enumerate(words) if w.lower() in _TITLES]
+    if titled and titled[-1] < len(words) - 1:
+        return [name, " ".join(words[titled[-1] + 1 :])]
+    return [name]
+
+
+def _clean(run: str, *, at_start: bool, inner: set[str]) -> str | None:
+    words = _POSSESSIVE.sub("", run.strip()).split()
+    # A sentence's first word is capitalised anyway: keep it only if it is a name.
+    while words and (
+        words[0].lower() in _NOT_NAMES or (at_start and words[0].lower() not in inner)
+    ):
+        words = words[1:]
+        at_start = False
+    while words and words[-1].lower() in _NOT_NAMES | {"of", "de", "la", "and", "for"}:
+        words = words[:-1]
+    name = _POSSESSIVE.sub("", " ".join(words)).strip(" .,")
+    if not name or len(name) > MAX_NAME_CHARS or name.lower() in _NOT_NAMES:
+        return None
+    return name
+
+
+def is_candidate(name: str, candidates: Sequence[str]) -> bool:
+    return name in candidates

@@ -1,0 +1,83 @@
+"""Trivial baselines: what each output must beat, in every eval run, at no model cost.
+
+- ``constant:LABEL``: every claim gets LABEL.
+- ``gate:LABEL``: the pipeline's lexical gate decides *unrelated*; every related claim
+  gets LABEL.
+- ``rules``: Lead-3 for the summary; events and stances by rule (:mod:`summarizer.rules`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from summarizer import claim_labels
+from summarizer.article import Article
+from summarizer.evaluation.fixtures import Fixture
+from summarizer.evaluation.records import PredClaim, Prediction, PredSpan, pred_event, pred_stance
+from summarizer.rules import rule_items
+from summarizer.schema import ClaimLabel
+
+CLAIM_LABELS: tuple[ClaimLabel, ...] = ("agree", "disagree", "discuss", "unrelated")
+
+
+def lead3(article: Article) -> Prediction:
+    lead = [article.span(n) for n in range(1, min(3, len(article.sentences)) + 1)]
+    return Prediction(
+        headline=lead[0].text if lead else "",
+        summary=" ".join(s.text for s in lead),
+        key_points=[s.text for s in lead],
+        key_point_evidence=[PredSpan(text=s.text, start=s.start, end=s.end) for s in lead],
+    )
+
+
+class ConstantSystem:
+    """Every claim labelled ``label``; no summary, events or stances."""
+
+    replayed_calls = 0
+
+    def __init__(self, label: ClaimLabel, *, gated: bool = False) -> None:
+        self.label = label
+        self.gated = gated
+        self.name = f"{'gate' if gated else 'constant'}:{label}"
+
+    def cache_parts(self) -> dict[str, Any]:
+        return {"system": self.name}
+
+    def predict(self, fixture: Fixture, article: Article) -> Prediction:
+        claims = [c.claim for c in fixture.claims]
+        related = (
+            [g.related for g in claim_labels.gate(article, claims)]
+            if self.gated
+            else [True] * len(claims)
+        )
+        return Prediction(
+            claims=[
+                PredClaim(claim=claim, label=self.label if keep else "unrelated")
+                for claim, keep in zip(claims, related, strict=True)
+            ]
+        )
+
+    def close(self) -> None:
+        pass
+
+
+class RulesSystem:
+    """Lead-3, and events and stances by rule (:func:`summarizer.rules.rule_items`)."""
+
+    name = "rules"
+    replayed_calls = 0
+
+    def cache_parts(self) -> dict[str, Any]:
+        return {"system": self.name}
+
+    def predict(self, fixture: Fixture, article: Article) -> Prediction:
+        events, stances = rule_items(article)
+        return lead3(article).model_copy(
+            update={
+                "events": [pred_event(e) for e in events],
+                "stances": [pred_stance(s) for s in stances],
+            }
+        )
+
+    def close(self) -> None:
+        pass

@@ -1,0 +1,128 @@
+"""Events and stances by rule, from the names code finds in each sentence.
+
+The trivial baseline that the model's events and stances must beat, and what the
+pipeline uses instead of the model where it does not (``extractor``; on the embedded
+model, see docs/evaluation.md, "Events and stances"):
+
+- an event is a sentence's first name and the lower-case word after it ("Halvorsen
+  Motors recalled ..."), aimed at the sentence's next name; in a sentence that reports
+  speech ("X said on Monday it was recalling ..."), the speaker and the reported verb;
+- a stance is a sentence that reports speech ("X said", "according to X"), held by the
+  speaker toward the sentence's next name, its claim the words after the verb;
+- status and position are constants, the most frequent in the fixtures' tuning half
+  ("happened", "support"); time is the first weekday or day of a month the sentence
+  writes.
+"""
+
+from __future__ import annotations
+
+import re
+
+from summarizer.article import Article
+from summarizer.candidates import sentence_names
+from summarizer.dates import resolve_date
+from summarizer.schema import Event, EventStatus, Position, Stance
+from summarizer.words import content_stems
+
+RULE_STATUS: EventStatus = "happened"
+RULE_POSITION: Position = "support"
+_SPEECH = re.compile(
+    r"\b(?:said|says|say|told|tells|stated|added|warned|argued|insisted|believes|"
+    r"according to|claimed|denied|urged|called)\b",
+    re.IGNORECASE,
+)
+# Lower-case words only: a capitalised word after a name is more of the name.
+_WORD = re.compile(r"(?<![\w'’\-])[a-z][\w'’\-]*")
+_REPORTED = re.compile(
+    r"\b(?:it|he|she|they|we|the \w+)\s+(?:was|were|is|are|would|will|had|has|have|could|"
+    r"might|may|planned to|plans to)\s+(?:be\s+|been\s+|not\s+)?([a-z]\w+)"
+)
+_TIME = re.compile(
+    r"\b(?:(?:on|last|next|this)\s+)?(?:monday|tuesday|wednesday|thursday|friday|saturday|"
+    r"sunday|yesterday|today|tomorrow|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|"
+    r"dec)[a-z]*\.?\s+\d{1,2})\b",
+    re.IGNORECASE,
+)
+MAX_CLAIM_WORDS = 12
+
+
+def rule_items(article: Article) -> tuple[list[Event], list[Stance]]:
+    """One event per sentence that has a name followed by a verb, and one stance per
+    sentence that reports speech (whose reported action is its event)."""
+    names = sentence_names(article)
+    events: list[Event] = []
+    stances: list[Stance] = []
+    for sentence in article.sentences:
+        text = article.text[sentence.start : sentence.end]
+        span = article.span(sentence.number)
+        present = names.get(sentence.number, [])
+        if not present:
+            continue
+        speech = _SPEECH.search(text)
+        if speech:
+            holder = _speaker(text, present, speech)
+            others = [n for n in present if n != holder and n not in holder]
+            stances.append(
+                Stance(
+                    holder=holder,
+                    target=others[0] if others else holder,
+                    position=RULE_POSITION,
+                    claim=_claim(text, present),
+                    attribution=None,
+                    evidence=[span],
+                )
+            )
+            # "X said on Monday it was recalling ...": X's reported action.
+            actor, verb = holder, _reported_verb(text[speech.end() :])
+        else:
+            actor = present[0]
+            verb = _first_verb(text[text.find(actor) + len(actor) :])
+        if verb is None:
+            continue
+        time = _TIME.search(text)
+        events.append(
+            Event(
+                actors=[actor],
+                action=verb,
+                targets=[n for n in present if n != actor and n not in actor][:1],
+                time_text=time.group() if time else None,
+                date=resolve_date(time.group(), article.published) if time else None,
+                location=None,
+                status=RULE_STATUS,
+                evidence=[span],
+            )
+        )
+    return events, stances
+
+
+def _first_verb(text: str) -> str | None:
+    """The first lower-case content word: after a name, usually its verb."""
+    return next((w for w in _WORD.findall(text) if content_stems(w)), None)
+
+
+def _reported_verb(text: str) -> str | None:
+    """The verb of a reported clause: 'on Monday it was recalling', 'it would examine'."""
+    found = _REPORTED.search(text)
+    return found.group(1) if found else None
+
+
+def _speaker(text: str, names: list[str], speech: re.Match[str]) -> str:
+    """The name nearest the reporting verb: after "according to", else before "said"
+    (or just after it: '..., said Marit Solberg')."""
+    if speech.group().lower() == "according to":
+        after = [n for n in names if text.find(n) > speech.start()]
+        return after[0] if after else names[0]
+    before = [n for n in names if 0 <= text.find(n) < speech.start()]
+    after = [n for n in names if text.find(n) > speech.end()]
+    if before:
+        return before[-1]
+    return after[0] if after else names[0]
+
+
+def _claim(text: str, names: list[str]) -> str:
+    """The sentence's words after its reporting verb or "that", names left out, cut short."""
+    for name in names:
+        text = text.replace(name, " ")
+    clause = re.split(r"\bthat\b", text, maxsplit=1)[-1]
+    words = _WORD.findall(clause.lower())
+    return " ".join(words[:MAX_CLAIM_WORDS]) or text[:80]

@@ -1,0 +1,158 @@
+"""The claim gate, label calibration and the trivial claim baselines: no model."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from summarizer import Article, Summarizer
+from summarizer.claim_labels import by_rule, by_scores, evidence, gate, score_requests, unrelated
+from summarizer.errors import ConfigError
+from summarizer.evaluation.baselines import ConstantSystem
+from summarizer.evaluation.fixtures import Fixture, GoldClaim
+from summarizer.prompts import load_prompts
+from summarizer.relatedness import CONFIDENCE, relatedness
+from summarizer.scoring import CONTENT_FREE, calibrated
+from tests.scripted_server import ScriptedServer
+
+TEXT = (
+    "A marine biologist said on Monday that the giant crab photographed off the Kent "
+    "coast is not real. The picture of the 50-foot crab, nicknamed Crabzilla, was "
+    "edited, he said. Local fishermen have reported nothing unusual in Whitstable harbour."
+)
+ARTICLE = Article.from_text(TEXT)
+RELATED = "Giant crab Crabzilla spotted off the Kent coast"
+UNRELATED = "Apple unveils a new smartwatch with a larger screen"
+
+
+def test_gate_keeps_a_related_claim_and_stops_an_unrelated_one() -> None:
+    related, other = gate(ARTICLE, [RELATED, UNRELATED])
+    assert related.related and not other.related
+    assert related.cosine > other.cosine and related.coverage > other.coverage
+
+
+def test_gate_on_claims_without_content_words() -> None:
+    assert relatedness(TEXT, []) == []
+    (empty,) = relatedness(TEXT, ["the of and"])
+    assert not empty.related and empty.coverage == 0.0
+
+
+def test_an_unrelated_claim_carries_the_gates_confidence_and_no_evidence() -> None:
+    stance = unrelated(UNRELATED)
+    assert stance.label == "unrelated" and stance.source == "gate"
+    assert stance.confidence == CONFIDENCE and stance.evidence == []
+
+
+def test_evidence_is_the_sentence_most_like_the_claim() -> None:
+    spans = evidence(ARTICLE, "Crabzilla photo was edited", k=1)
+    assert [s.sentence for s in spans] == [2]
+    assert all(TEXT[s.start : s.end] == s.text for s in spans)
+
+
+def test_calibration_divides_out_the_models_prior() -> None:
+    # The raw scores prefer "agree"; the content-free prompt prefers it even more, so
+    # what this claim adds points to "discuss".
+    raw = [math.log(0.6), math.log(0.1), math.log(0.3)]
+    prior = [math.log(0.8), math.log(0.1), math.log(0.1)]
+    probabilities = calibrated(raw, prior)
+    assert sum(probabilities) == pytest.approx(1.0)
+    assert max(range(3), key=probabilities.__getitem__) == 2
+    stance = by_scores(ARTICLE, RELATED, raw, prior)
+    assert stance.label == "discuss" and stance.source == "scores"
+    assert stance.confidence == pytest.approx(max(probabilities), abs=1e-4)
+    assert stance.evidence
+
+
+def test_score_requests_show_the_closest_sentences_and_a_content_free_twin() -> None:
+    request, calibration = score_requests(load_prompts(), ARTICLE, RELATED)
+    assert request.options == calibration.options == ("agree", "disagree", "discuss")
+    user = request.messages[-1]["content"]
+    assert RELATED in user and "Crabzilla" in user
+    assert CONTENT_FREE in calibration.messages[-1]["content"]
+    assert RELATED not in calibration.messages[-1]["content"]
+    # The same sentences in both, so only the claim differs.
+    assert user.split("CLAIM:")[0] == calibration.messages[-1]["content"].split("CLAIM:")[0]
+
+
+def test_rule_label_is_marked_as_the_rule() -> None:
+    stance = by_rule(ARTICLE, RELATED)
+    assert stance.source == "rule" and stance.evidence
+
+
+def fixture() -> Fixture:
+    return Fixture(
+        id="t",
+        source="test",
+        topic="news",
+        text=TEXT,
+        claims=[
+            GoldClaim(claim=RELATED, label="disagree"),
+            GoldClaim(claim=UNRELATED, label="unrelated"),
+        ],
+        labelled=["claims"],
+    )
+
+
+@pytest.mark.parametrize(
+    ("gated", "expected"), [(False, ["discuss", "discuss"]), (True, ["discuss", "unrelated"])]
+)
+def test_constant_and_gate_baselines(gated: bool, expected: list[str]) -> None:
+    system = ConstantSystem("discuss", gated=gated)
+    predicted = system.predict(fixture(), ARTICLE)
+    assert [c.label for c in predicted.claims] == expected
+    assert system.name == ("gate:discuss" if gated else "constant:discuss")
+
+
+# --- the pipeline on an endpoint: only related claims reach the model -------------------
+
+UNRELATED_CLAIMS = [
+    f"{team} win the {year} football cup final in extra time"
+    for team in ("Arsenal", "Ajax", "Benfica", "Celtic", "Porto", "Lazio")
+    for year in (1990, 1994, 1998)
+]
+
+
+def test_only_related_claims_reach_the_model(scripted: ScriptedServer, seed_text: str) -> None:
+    related = ["Choe Son-hui met Wang Yi in Beijing", "Xi is expected to visit South Korea"]
+    claims = [related[0], *UNRELATED_CLAIMS, related[1]]
+    with Summarizer(base_url=scripted.base_url, model="scripted", reasks=0) as client:
+        result = client.analyze(seed_text, claims=claims)
+    asked = [m for m in _user_prompts(scripted) if "CLAIMS" in m]
+    assert len(asked) == 1
+    assert all(c in asked[0] for c in related)
+    assert not any(c in asked[0] for c in UNRELATED_CLAIMS)
+    assert [c.claim for c in result.claims] == claims
+    sources = [c.source for c in result.claims]
+    assert sources == ["generated", *["gate"] * len(UNRELATED_CLAIMS), "generated"]
+    assert result.claims[0].label == "agree" and result.claims[0].confidence is None
+    assert {c.label for c in result.claims[1:-1]} == {"unrelated"}
+
+
+def test_many_related_claims_are_split_over_calls(scripted: ScriptedServer, seed_text: str) -> None:
+    claims = [f"Choe Son-hui met Wang Yi in Beijing, report {n}" for n in range(1, 21)]
+    with Summarizer(base_url=scripted.base_url, model="scripted", reasks=0) as client:
+        result = client.analyze(seed_text, claims=claims)
+    asked = [m for m in _user_prompts(scripted) if "CLAIMS" in m]
+    assert len(asked) == 2  # CLAIMS_PER_CALL = 16, then 4
+    assert "report 16" in asked[0] and "report 17" in asked[1]
+    assert [c.label for c in result.claims] == ["agree"] * 20
+
+
+def test_rule_labels_without_a_model_call(scripted: ScriptedServer, seed_text: str) -> None:
+    with Summarizer(
+        base_url=scripted.base_url, model="scripted", reasks=0, claim_labels="rule"
+    ) as client:
+        result = client.analyze(seed_text, claims=["Choe Son-hui met Wang Yi in Beijing"])
+    assert not [m for m in _user_prompts(scripted) if "CLAIMS" in m]
+    (claim,) = result.claims
+    assert claim.label == "discuss" and claim.source == "rule" and claim.evidence
+
+
+def test_scores_need_the_embedded_model(scripted: ScriptedServer) -> None:
+    with pytest.raises(ConfigError, match="claim_labels=scores"):
+        Summarizer(base_url=scripted.base_url, model="scripted", claim_labels="scores")
+
+
+def _user_prompts(server: ScriptedServer) -> list[str]:
+    return [str(body["messages"][-1]["content"]) for body in server.requests]
