@@ -13,6 +13,8 @@ d  throughput at concurrency 1, 4, 16, 64 against a loopback OpenAI-compatible s
    with a fixed 200 ms latency, as a share of the ideal (concurrency / 0.2 s requests/s).
 e  a warm-cache re-run of the whole fixture eval: wall time and model calls.
 f  peak memory (max RSS) of a 10,000-article batch against the loopback server.
+g  time and output tokens per article (with its claims) on the embedded model: the
+   shipped defaults / the previous ones (the model wrote events, stances and labels).
 """
 
 from __future__ import annotations
@@ -50,7 +52,11 @@ TARGETS = {
     "d": "≥ 90% of ideal at 16",
     "e": "0 calls, < 2 s",
     "f": "< 200 MB",
+    "g": "≤ 1.0× time, ≤ 0.5× tokens",
 }
+# Row g's "before": the embedded model's defaults until issue 14 (it wrote its events,
+# stances and claim labels).
+PREVIOUS_DEFAULTS: dict[str, Any] = {"extractor": "model", "claim_labels": "generated"}
 
 
 @dataclass
@@ -180,6 +186,39 @@ def bench_embedded(count: int, rounds: int) -> list[Row]:
 
 
 _NUMBERED = re.compile(r"^\[(\d+)\] (.*)$", re.MULTILINE)
+
+
+def bench_defaults(count: int) -> Row:
+    """Time and output tokens per article with their claims, the shipped defaults next
+    to the previous ones, alternating article by article from a cold KV cache."""
+    now, before = Settings(), Settings(**PREVIOUS_DEFAULTS)
+    backend = Recording(now)
+    pipelines = {"now": Pipeline(now, backend), "before": Pipeline(before, backend)}
+    articles = _articles(count)
+    pipelines["now"].run(_article(articles[0]))  # warm-up
+    seconds: dict[str, list[float]] = {"now": [], "before": []}
+    tokens: dict[str, list[int]] = {"now": [], "before": []}
+    for fixture in articles:
+        claims = [c.claim for c in fixture.claims]
+        for name, pipe in pipelines.items():
+            backend.llama.reset()
+            started = time.perf_counter()
+            result = pipe.run(_article(fixture), claims)
+            seconds[name].append(time.perf_counter() - started)
+            tokens[name].append(result.metadata.usage.completion_tokens)
+    time_ratio = sum(seconds["now"]) / sum(seconds["before"])
+    token_ratio = sum(tokens["now"]) / max(1, sum(tokens["before"]))
+    n = len(articles)
+    return Row(
+        "g",
+        "time and output tokens per article, shipped defaults / previous defaults",
+        f"{time_ratio:.2f}× time, {token_ratio:.2f}× tokens",
+        f"{n} fixtures with their claims: {sum(seconds['now']) / n:.1f} s vs "
+        f"{sum(seconds['before']) / n:.1f} s, {sum(tokens['now']) / n:.0f} vs "
+        f"{sum(tokens['before']) / n:.0f} output tokens per article; previous: "
+        + ", ".join(f"{k}={v}" for k, v in PREVIOUS_DEFAULTS.items()),
+        {"seconds": seconds, "tokens": tokens},
+    )
 
 
 def _evidence_tokens(
@@ -337,8 +376,8 @@ def bench_warm_eval(cache: Path, systems: str) -> Row:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--only", default="a,b,c,d,e,f", help="comma-separated: a,b,c,d,e,f")
-    parser.add_argument("--articles", type=int, default=5, help="articles for a, b, c")
+    parser.add_argument("--only", default="a,b,c,d,e,f,g", help="comma-separated: a,...,g")
+    parser.add_argument("--articles", type=int, default=5, help="articles for a, b, c, g")
     parser.add_argument("--rounds", type=int, default=2, help="rounds for a")
     parser.add_argument("--batch-size", type=int, default=10_000, help="articles for f")
     parser.add_argument("--seconds", type=float, default=6.0, help="ideal run time per level, d")
@@ -369,6 +408,8 @@ def main() -> None:
         done(bench_warm_eval(options.cache, options.systems))
     if "f" in wanted:
         done(bench_memory(options.batch_size))
+    if "g" in wanted:
+        done(bench_defaults(options.articles))
     rows.sort(key=lambda r: r.key)
     print(f"\n{os.cpu_count()} cores; {time.strftime('%Y-%m-%d')}\n")
     print("| | benchmark | measured | target | detail |")

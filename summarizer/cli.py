@@ -88,6 +88,24 @@ def model_options(func: F) -> F:
             default=None,
             help="Ask again once when the headline names what the article lacks. Default: on.",
         ),
+        click.option(
+            "--extractor",
+            type=click.Choice(["auto", "model", "rule"]),
+            help="Events and stances by the model or by rule. Default: rule for the "
+            "embedded model, model for an endpoint.",
+        ),
+        click.option(
+            "--claim-labels",
+            type=click.Choice(["auto", "scores", "generated", "rule"]),
+            help="Labels of related claims (a lexical gate decides 'unrelated'). Default: "
+            "rule for the embedded model, generated for an endpoint.",
+        ),
+        click.option(
+            "--candidates/--no-candidates",
+            default=None,
+            help="The model chooses actors, holders and places from the article's names. "
+            "Default: off.",
+        ),
         click.option("--temperature", type=float, help="Sampling temperature. Default: 0."),
         click.option(
             "--repeat-penalty", type=float, help="Penalty on repeated tokens. Default: 1.1."

@@ -26,6 +26,10 @@ from summarizer.words import content_stems
 
 RULE_STATUS: EventStatus = "happened"
 RULE_POSITION: Position = "support"
+# The confidence of a constant label: its share of the fixtures' tuning-half labels
+# (57 of 91 events happened; 21 of 48 stances support).
+STATUS_CONFIDENCE = 0.63
+POSITION_CONFIDENCE = 0.44
 _SPEECH = re.compile(
     r"\b(?:said|says|say|told|tells|stated|added|warned|argued|insisted|believes|"
     r"according to|claimed|denied|urged|called)\b",
@@ -44,6 +48,14 @@ _TIME = re.compile(
     re.IGNORECASE,
 )
 MAX_CLAIM_WORDS = 12
+_QUOTE = re.compile(r"[\"“]([^\"”]{12,})[\"”]")
+_DASH = re.compile(r"\s*(?:[—–-]|\(\w+\)\s*[—–-])")
+# A name's verb: the next word, past an auxiliary and "to" ("is expected to visit"
+# gives "expected": the reported event is the nearest content verb).
+_VERB_AFTER = re.compile(
+    r"(?:\s*,[^,]{1,60},)?\s+(?:(?:has|have|had|was|were|is|are|will|would|could|may|might|"
+    r"also|then|later|not|been|be)\s+)*([a-z][\w'’\-]*)"
+)
 
 
 def rule_items(article: Article) -> tuple[list[Event], list[Stance]]:
@@ -67,17 +79,18 @@ def rule_items(article: Article) -> tuple[list[Event], list[Stance]]:
                     holder=holder,
                     target=others[0] if others else holder,
                     position=RULE_POSITION,
+                    position_confidence=POSITION_CONFIDENCE,
                     claim=_claim(text, present),
                     attribution=None,
                     evidence=[span],
                 )
             )
             # "X said on Monday it was recalling ...": X's reported action.
-            actor, verb = holder, _reported_verb(text[speech.end() :])
+            actor: str | None = holder
+            verb = _reported_verb(text[speech.end() :])
         else:
-            actor = present[0]
-            verb = _first_verb(text[text.find(actor) + len(actor) :])
-        if verb is None:
+            actor, verb = _subject(text, present)
+        if actor is None or verb is None:
             continue
         time = _TIME.search(text)
         events.append(
@@ -89,15 +102,24 @@ def rule_items(article: Article) -> tuple[list[Event], list[Stance]]:
                 date=resolve_date(time.group(), article.published) if time else None,
                 location=None,
                 status=RULE_STATUS,
+                status_confidence=STATUS_CONFIDENCE,
                 evidence=[span],
             )
         )
     return events, stances
 
 
-def _first_verb(text: str) -> str | None:
-    """The first lower-case content word: after a name, usually its verb."""
-    return next((w for w in _WORD.findall(text) if content_stems(w)), None)
+def _subject(text: str, names: list[str]) -> tuple[str | None, str | None]:
+    """The first name that a verb follows ("Halvorsen Motors recalled", "Xi is expected
+    to visit"), and that verb; a dateline ("OSLO —") is no subject."""
+    for name in names:
+        after = text[text.find(name) + len(name) :]
+        if _DASH.match(after):
+            continue
+        found = _VERB_AFTER.match(after)
+        if found and content_stems(found.group(1)):
+            return name, found.group(1)
+    return None, None
 
 
 def _reported_verb(text: str) -> str | None:
@@ -120,7 +142,11 @@ def _speaker(text: str, names: list[str], speech: re.Match[str]) -> str:
 
 
 def _claim(text: str, names: list[str]) -> str:
-    """The sentence's words after its reporting verb or "that", names left out, cut short."""
+    """What is said: the quotation if the sentence has one, else the words after "that"
+    (or the whole sentence), names left out, cut short."""
+    quoted = _QUOTE.search(text)
+    if quoted:
+        text = quoted.group(1)
     for name in names:
         text = text.replace(name, " ")
     clause = re.split(r"\bthat\b", text, maxsplit=1)[-1]

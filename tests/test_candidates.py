@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from summarizer import Article
+import pytest
+from pydantic import ValidationError
+
+from summarizer import Article, Summarizer
 from summarizer.candidates import names_in, sentence_names
+from summarizer.drafts import EventsDraft, StancesDraft, for_passage, with_names
 from summarizer.evaluation import scorers
 from summarizer.evaluation.records import (
     PredEvent,
@@ -15,6 +19,7 @@ from summarizer.evaluation.records import (
     pred_stance,
 )
 from summarizer.rules import rule_items
+from tests.scripted_server import ScriptedServer
 
 SEED = Article.from_text(Path("examples/seed_article.txt").read_text("utf-8"))
 
@@ -73,3 +78,43 @@ def test_absent_name_rate_counts_names_the_article_lacks() -> None:
     # Choe Son-hui and Wang Yi are written in the article; Kim Jong-il is not.
     assert scorers.grounding(invented, SEED)["absent_name_rate"] == 1 / 3
     assert scorers.grounding(Prediction(), SEED)["absent_name_rate"] is None
+
+
+# --- names as choices, and the rule in the pipeline ------------------------------------
+
+
+def test_names_become_an_enum_the_grammar_enforces() -> None:
+    names = ("Choe Son-hui", "Wang Yi", "Beijing")
+    model = with_names(for_passage(EventsDraft, 3), names)
+    schema = model.model_json_schema()
+    event = schema["$defs"]["EventDraft"]["properties"]
+    assert event["actors"]["items"]["enum"] == list(names)
+    assert event["location"]["anyOf"][0]["enum"] == list(names)
+    assert "enum" not in event["targets"]["items"]  # targets stay free text
+    draft = {
+        "sentences": [1],
+        "actors": ["Choe Son-hui"],
+        "action": "met",
+        "targets": ["the talks"],
+        "time": None,
+        "location": "Beijing",
+        "status": "happened",
+    }
+    model.model_validate({"events": [draft]})
+    with pytest.raises(ValidationError, match="Choe Son-hui"):
+        model.model_validate({"events": [{**draft, "actors": ["Kim Jong-il"]}]})
+    assert with_names(StancesDraft, ()) is StancesDraft  # no names, no change
+
+
+def test_rule_extractor_makes_no_event_or_stance_call(
+    scripted: ScriptedServer, seed_text: str
+) -> None:
+    with Summarizer(
+        base_url=scripted.base_url, model="scripted", reasks=0, extractor="rule"
+    ) as client:
+        result = client.analyze(seed_text)
+    tools = {body["tools"][0]["function"]["name"] for body in scripted.requests}
+    assert "EventsDraft" not in tools and "StancesDraft" not in tools
+    assert result.events and result.stances
+    assert {e.status_confidence for e in result.events} == {0.63}
+    assert "events" not in result.metadata.prompt_versions

@@ -44,9 +44,22 @@ def assert_grounded(result: Analysis, text: str) -> None:
         assert text[span.start : span.end] == span.text
 
 
+def test_reference_article_with_the_defaults(seed_text: str) -> None:
+    # The embedded model's defaults: its summary; events and stances by rule.
+    with Summarizer() as client:
+        result = client.analyze(seed_text)
+    assert_grounded(result, seed_text)
+    meta = result.metadata
+    assert meta.calls in (1, 2)  # the summary, and the recheck if its headline invents
+    assert set(meta.prompt_versions) <= {"summary", "recheck"}
+    assert result.summary.headline and result.events and result.stances
+    assert meta.usage.completion_tokens > 0
+
+
+# The model's own events and stances: the path an endpoint takes, one setting away here.
 @pytest.mark.parametrize("strategy", ["per_task", "combined"])
 def test_reference_article_end_to_end(seed_text: str, strategy: str) -> None:
-    with Summarizer(strategy=strategy) as client:
+    with Summarizer(strategy=strategy, extractor="model") as client:
         result = client.analyze(seed_text)
     assert_grounded(result, seed_text)
     meta = result.metadata
@@ -69,9 +82,9 @@ def test_reference_article_end_to_end(seed_text: str, strategy: str) -> None:
 
 
 def test_the_verify_pass_with_the_embedded_model(seed_text: str) -> None:
-    with Summarizer() as client:
+    with Summarizer(extractor="model") as client:
         plain = client.analyze(seed_text)
-    with Summarizer(verify=True) as client:
+    with Summarizer(verify=True, extractor="model") as client:
         checked = client.analyze(seed_text)
     assert_grounded(checked, seed_text)
     # The same calls, then one more that can only take items away. (Not equality: when
@@ -91,20 +104,29 @@ def _near(key: str, keys: Iterable[str]) -> bool:
     return any(fuzz.token_set_ratio(key, k) >= grounding.DUPLICATE_SIMILARITY for k in keys)
 
 
-def test_claims_with_the_embedded_model(seed_text: str) -> None:
-    with Summarizer() as client:
-        result = client.analyze(
-            seed_text, claims=["Choe Son-hui visited Beijing", "Oil prices fell"]
-        )
-    assert [c.claim for c in result.claims] == ["Choe Son-hui visited Beijing", "Oil prices fell"]
+@pytest.mark.parametrize("labels", ["rule", "scores"])
+def test_claims_with_the_embedded_model(seed_text: str, labels: str) -> None:
+    claims = ["Choe Son-hui visited Beijing", "Oil prices fell in Texas"]
+    with Summarizer(claim_labels=labels) as client:
+        result = client.analyze(seed_text, claims=claims)
+    assert [c.claim for c in result.claims] == claims
     assert_grounded(result, seed_text)
+    visited, oil = result.claims
+    assert (oil.label, oil.source) == ("unrelated", "gate")  # no model call for it
+    assert visited.source == labels and visited.label in ("agree", "disagree", "discuss")
+    assert visited.confidence is not None and 0 < visited.confidence <= 1
+    if labels == "scores":
+        # One pass per claim and its calibration prompt; nothing generated for them.
+        assert "claim_label" in result.metadata.prompt_versions
 
 
 def test_long_article_is_chunked_not_truncated(seed_text: str) -> None:
     body = seed_text.replace(" date 2025-09-29 ", "")
     long_text = "\n\n".join([seed_text, body])
     # A context small enough that the 20 sentences need two chunks.
-    with Summarizer(context_tokens=2048, max_output_tokens=768, reasks=1) as client:
+    with Summarizer(
+        context_tokens=2048, max_output_tokens=768, reasks=1, extractor="model"
+    ) as client:
         result = client.analyze(long_text)
     assert result.metadata.chunks >= 2 and "reduce" in result.metadata.prompt_versions
     assert_grounded(result, long_text)

@@ -56,3 +56,14 @@ def test_api_key_is_secret(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_bad_settings_are_config_errors(overrides: dict[str, object], message: str) -> None:
     with pytest.raises(ConfigError, match=message):
         load_settings(**overrides)
+
+
+def test_the_embedded_model_uses_the_rules_it_could_not_beat() -> None:
+    embedded = load_settings()
+    assert (embedded.claim_labelling, embedded.extraction) == ("rule", "rule")
+    endpoint = load_settings(base_url="http://127.0.0.1:1/v1", model="m")
+    assert (endpoint.claim_labelling, endpoint.extraction) == ("generated", "model")
+    chosen = load_settings(claim_labels="scores", extractor="model")
+    assert (chosen.claim_labelling, chosen.extraction) == ("scores", "model")
+    # Both decide an answer, so both are in the cache key.
+    assert {"claim_labels", "extractor", "candidates"} <= set(embedded.pipeline_options())
