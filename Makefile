@@ -40,13 +40,15 @@ eval: $(STAMP)
 eval-datasets: $(STAMP)
 	$(BIN)/summarizer eval --dataset summeval $(DATA) --half report --out runs/summeval
 	$(BIN)/summarizer eval --dataset fnc1 $(DATA) --half report --out runs/fnc1
+	$(BIN)/summarizer eval --dataset fnc1-natural $(DATA) --half report --systems pipeline,lead3,rules,constant:agree,constant:disagree,constant:discuss,constant:unrelated,gate:agree,gate:disagree,gate:discuss --out runs/fnc1-natural
 	$(BIN)/summarizer eval --dataset casie $(DATA) --half report --out runs/casie
 	$(BIN)/summarizer eval meta $(DATA)
 
 ## How defaults are chosen: every quality option as a pipeline variant, with the
 ## baselines, on the tuning half of the fixtures and of CASIE (variants that only change
 ## what is done with the answers are answered from the call cache).
-VARIANTS := pipeline,pipeline:summary=extractive,pipeline:summary=abstractive,pipeline:headline_guard=false,pipeline:grounded_fields=true,pipeline:strategy=combined,pipeline:verify=true
+# The event options act on the model's events, so those variants use extractor=model.
+VARIANTS := pipeline,pipeline:summary=extractive,pipeline:summary=abstractive,pipeline:headline_guard=false,pipeline:strategy=combined,pipeline:extractor=model,pipeline:extractor=model:candidates=true,pipeline:extractor=model:grounded_fields=true,pipeline:extractor=model:verify=true,rules
 eval-strategies: $(STAMP)
 	$(BIN)/summarizer eval evals/fixtures --half tune --systems "$(VARIANTS),pipeline:examples=true,pipeline:repeat_penalty=1.0,naive-bounded,lead3" --out runs/tune-fixtures
 	$(BIN)/summarizer eval --dataset casie $(DATA) --half tune --systems "$(VARIANTS),naive-bounded,lead3" --out runs/tune-casie
@@ -65,7 +67,7 @@ eval-ci: $(STAMP)
 	$(BIN)/summarizer eval evals/fixtures --systems pipeline,lead3 --out runs/ci-fixtures --no-cache --quiet
 	$(BIN)/summarizer eval compare evals/reference/fixtures runs/ci-fixtures
 	@if [ -d "$(DATA)" ]; then \
-		for d in summeval fnc1 casie; do \
+		for d in summeval fnc1 fnc1-natural casie; do \
 			$(BIN)/summarizer eval --dataset $$d $(DATA) --limit $(CI_LIMIT) --systems pipeline,lead3 --out runs/ci-$$d --no-cache --quiet --fail-under valid_rate=1 || exit 1; \
 		done; \
 		$(BIN)/summarizer eval meta $(DATA); \
