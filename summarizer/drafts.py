@@ -194,22 +194,17 @@ def for_passage(model: type[Draft], size: int) -> type[Draft]:
     a constrained backend cannot cite a sentence that is not there, and others get the
     enum as a strong hint (the validator still checks, and re-asks).
     """
-    overrides: dict[str, Any] = {}
-    for name, field in model.model_fields.items():
-        if name == "sentences":
-            # Validation stays int (the validator's message names the valid range);
-            # only the schema, and so the grammar, lists the numbers.
-            numbers = list(range(1, size + 1))
-            cited = Annotated[int, WithJsonSchema({"type": "integer", "enum": numbers})]
-            overrides[name] = (Annotated[list[cited], AfterValidator(_within(size))], field)
-        elif (inner := _draft_type(field.annotation)) is not None:
-            constrained = for_passage(inner, size)
-            is_list = get_origin(field.annotation) is list
-            overrides[name] = (list[constrained] if is_list else constrained, field)  # type: ignore[valid-type]
-    if not overrides:
-        return model
-    sized: type[Draft] = create_model(model.__name__, __base__=model, **overrides)
-    return sized
+
+    def cite(name: str, annotation: Any) -> Any:
+        if name != "sentences":
+            return None
+        # Validation stays int (the validator's message names the valid range); only
+        # the schema, and so the grammar, lists the numbers.
+        numbers = list(range(1, size + 1))
+        cited = Annotated[int, WithJsonSchema({"type": "integer", "enum": numbers})]
+        return Annotated[list[cited], AfterValidator(_within(size))]
+
+    return _rebuilt(model, cite, lambda inner: for_passage(inner, size))
 
 
 # Fields whose value must be a name: who acted, who holds a position, where, on whose
@@ -225,24 +220,36 @@ def with_names(model: type[Draft], names: tuple[str, ...]) -> type[Draft]:
     if not names:
         return model
     choice: Any = Literal[names]
+
+    def choose(name: str, annotation: Any) -> Any:
+        if name not in NAME_FIELDS:
+            return None
+        if get_origin(annotation) is list:
+            return list[choice]
+        return choice | None if type(None) in get_args(annotation) else choice
+
+    return _rebuilt(model, choose, lambda inner: with_names(inner, names))
+
+
+def _rebuilt(
+    model: type[Draft],
+    change: Callable[[str, Any], Any],
+    nested: Callable[[type[BaseModel]], type[BaseModel]],
+) -> type[Draft]:
+    """``model`` with each field's type replaced by ``change(name, type)`` where that is
+    not None, and each nested draft (or list of drafts) by ``nested(draft)``."""
     overrides: dict[str, Any] = {}
     for name, field in model.model_fields.items():
-        if name in NAME_FIELDS:
-            annotation = field.annotation
-            if get_origin(annotation) is list:
-                overrides[name] = (list[choice], field)
-            elif type(None) in get_args(annotation):
-                overrides[name] = (choice | None, field)
-            else:
-                overrides[name] = (choice, field)
+        if (changed := change(name, field.annotation)) is not None:
+            overrides[name] = (changed, field)
         elif (inner := _draft_type(field.annotation)) is not None:
-            constrained = with_names(inner, names)
+            replaced = nested(inner)
             is_list = get_origin(field.annotation) is list
-            overrides[name] = (list[constrained] if is_list else constrained, field)  # type: ignore[valid-type]
+            overrides[name] = (list[replaced] if is_list else replaced, field)  # type: ignore[valid-type]
     if not overrides:
         return model
-    named: type[Draft] = create_model(model.__name__, __base__=model, **overrides)
-    return named
+    rebuilt: type[Draft] = create_model(model.__name__, __base__=model, **overrides)
+    return rebuilt
 
 
 def _draft_type(annotation: Any) -> type[BaseModel] | None:

@@ -14,7 +14,7 @@ import hashlib
 from dataclasses import dataclass
 from functools import cache, cached_property
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 import jinja2
 
@@ -35,18 +35,7 @@ Task = Literal[
     "verify",
     "naive",
 ]
-TASKS: tuple[Task, ...] = (
-    "summary",
-    "events",
-    "stances",
-    "claims",
-    "claim_label",
-    "combined",
-    "reduce",
-    "recheck",
-    "verify",
-    "naive",
-)
+TASKS: tuple[Task, ...] = get_args(Task)
 # The recheck lists at most this many names the article lacks: its feedback stays
 # within the room the chunk planner keeps for it.
 RECHECK_NAMES = 8
