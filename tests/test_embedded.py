@@ -14,7 +14,7 @@ from llama_cpp import llama_grammar
 from pydantic import BaseModel, Field
 from rapidfuzz import fuzz
 
-from summarizer import Analysis, ConfigError, Summarizer, grounding
+from summarizer import Analysis, ConfigError, ModelError, Summarizer, grounding
 from summarizer.backends.embedded import EmbeddedBackend
 from summarizer.calls import CallLog, CallRequest, StructuredCaller
 from summarizer.drafts import (
@@ -201,3 +201,16 @@ def test_eval_run_on_the_reference_fixture(tmp_path: Path) -> None:
     assert pipeline["rouge1"] is not None and pipeline["rouge1"] > 0.1
     assert pipeline["event_f1"] is not None and pipeline["fnc1_relative"] is not None
     assert summary.systems["lead3"]["rouge1"] is not None
+
+
+def test_option_scores_and_a_prompt_longer_than_the_context() -> None:
+    backend = EmbeddedBackend(load_settings(context_tokens=1024))
+    question = [{"role": "user", "content": "Is the sky blue? Answer yes or no."}]
+    scored = backend.option_logprobs(question, ["yes", "no"])
+    assert len(scored.logprobs) == 2 and all(lp < 0 for lp in scored.logprobs)
+    assert scored.usage.completion_tokens == 0 and scored.usage.prompt_tokens > 0
+    again = backend.option_logprobs(question, ["yes", "no"])
+    assert again.usage.cached_prompt_tokens > 0  # the prompt came from the KV cache
+    too_long = [{"role": "user", "content": "word " * 2000}]
+    with pytest.raises(ModelError, match="context"):
+        backend.option_logprobs(too_long, ["yes", "no"])

@@ -125,12 +125,21 @@ class EmbeddedBackend:
         )
         scores: list[float] = []
         seen = evaluated = 0
+        if len(prompt) + 8 > self.context_tokens:
+            raise ModelError(
+                f"the scoring prompt has {len(prompt)} tokens, more than the "
+                f"{self.context_tokens}-token context"
+            )
         with self._lock:
             for option in options:
                 answer = self._llama.tokenize(option.encode("utf-8"), add_bos=False, special=False)
                 total = 0.0
                 for i, token in enumerate(answer):
-                    logits, fresh = _next_logits(self._llama, prompt + answer[:i])
+                    try:
+                        logits, fresh = _next_logits(self._llama, prompt + answer[:i])
+                    except RuntimeError as exc:  # llama_decode failed: the cache is unknown
+                        self._llama.n_tokens = 0
+                        raise ModelError(f"the embedded model failed to score: {exc}") from exc
                     seen, evaluated = seen + len(prompt) + i, evaluated + fresh
                     total += float(logits[token] - _logsumexp(logits))
                 scores.append(total)
