@@ -105,23 +105,9 @@ def _spans(evidence: Sequence[Span]) -> list[PredSpan]:
 
 
 def pred_event(e: Event) -> PredEvent:
-    return PredEvent(
-        actors=e.actors,
-        action=e.action,
-        targets=e.targets,
-        date=e.date,
-        location=e.location,
-        status=e.status,
-        evidence=_spans(e.evidence),
-    )
+    """The fields the scorers read, from a schema event (its spans' offsets included)."""
+    return PredEvent.model_validate(e, from_attributes=True)
 
 
 def pred_stance(s: Stance) -> PredStance:
-    return PredStance(
-        holder=s.holder,
-        target=s.target,
-        position=s.position,
-        claim=s.claim,
-        attribution=s.attribution,
-        evidence=_spans(s.evidence),
-    )
+    return PredStance.model_validate(s, from_attributes=True)
