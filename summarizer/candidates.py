@@ -12,7 +12,7 @@ sentence is not a name unless it recurs capitalised elsewhere).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 
 from summarizer.article import Article
 
@@ -100,7 +100,3 @@ def _clean(run: str, *, at_start: bool, inner: set[str]) -> str | None:
     if not name or len(name) > MAX_NAME_CHARS or name.lower() in _NOT_NAMES:
         return None
     return name
-
-
-def is_candidate(name: str, candidates: Sequence[str]) -> bool:
-    return name in candidates

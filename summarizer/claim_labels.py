@@ -20,10 +20,10 @@ from summarizer.relatedness import CONFIDENCE, Relatedness, closest_sentences, r
 from summarizer.schema import ClaimLabel, ClaimStance, Span
 from summarizer.scoring import CONTENT_FREE, ScoreRequest, calibrated
 
-# The words the model scores, and the label each stands for.
-OPTIONS: dict[str, ClaimLabel] = {"agree": "agree", "disagree": "disagree", "discuss": "discuss"}
+# The labels the model scores, each as the word it would answer.
+LABELS: tuple[ClaimLabel, ...] = ("agree", "disagree", "discuss")
 # The model is shown the sentences most like the claim, not the whole article: a
-# smaller question, measured better (docs/evaluation.md, "Claim labels").
+# smaller question (docs/evaluation.md, "Choose, don't write").
 SHOWN_SENTENCES = 3
 EVIDENCE_SENTENCES = 2
 # The rule's label for a related claim, and the share of related tuning pairs it fits.
@@ -43,9 +43,7 @@ def unrelated(claim: str) -> ClaimStance:
 
 
 def evidence(article: Article, claim: str, k: int = EVIDENCE_SENTENCES) -> list[Span]:
-    texts = [article.text[s.start : s.end] for s in article.sentences]
-    chosen = closest_sentences(texts, claim, k) or [0]
-    return [article.span(i + 1) for i in sorted(chosen)]
+    return [article.span(n) for n in _closest(article, claim, k)]
 
 
 def by_rule(article: Article, claim: str) -> ClaimStance:
@@ -61,12 +59,9 @@ def by_rule(article: Article, claim: str) -> ClaimStance:
 def score_requests(prompts: Prompts, article: Article, claim: str) -> list[ScoreRequest]:
     """The request for ``claim``, then its calibration request: the same sentences with
     the claim replaced by a content-free one."""
-    texts = [article.text[s.start : s.end] for s in article.sentences]
-    shown = sorted(closest_sentences(texts, claim, SHOWN_SENTENCES) or [0])
-    passage = article.passage([i + 1 for i in shown])
-    options = tuple(OPTIONS)
+    passage = article.passage(_closest(article, claim, SHOWN_SENTENCES))
     return [
-        ScoreRequest("claim_label", prompts.messages("claim_label", passage, claim=text), options)
+        ScoreRequest("claim_label", prompts.messages("claim_label", passage, claim=text), LABELS)
         for text in (claim, CONTENT_FREE)
     ]
 
@@ -76,8 +71,15 @@ def by_scores(article: Article, claim: str, scores: list[float], prior: list[flo
     best = max(range(len(probabilities)), key=probabilities.__getitem__)
     return ClaimStance(
         claim=claim,
-        label=list(OPTIONS.values())[best],
+        label=LABELS[best],
         evidence=evidence(article, claim),
         confidence=round(probabilities[best], 4),
         source="scores",
     )
+
+
+def _closest(article: Article, claim: str, k: int) -> list[int]:
+    """The numbers of the ``k`` sentences most like ``claim``, in the article's order
+    (the first sentence if none shares a word with it)."""
+    texts = [article.text[s.start : s.end] for s in article.sentences]
+    return sorted(i + 1 for i in closest_sentences(texts, claim, k) or [0])

@@ -79,24 +79,22 @@ class Pipeline:
         caches them)."""
         started = time.perf_counter()
         log = CallLog()
-        gates = claim_labels.gate(article, claims)
-        asked = self._asked(claims, gates)
-        steps = self._plan(article, asked, self._chunks(article, asked))
+        gates, asked, steps = self._start(article, claims)
         try:
             wave = next(steps)
             while True:
                 wave = steps.send(answer(wave, log))
         except StopIteration as done:
             drafts: Drafts = done.value
-        stances = self._claim_stances(article, claims, gates, drafts, score or self.score, log)
+        stances = self._claim_stances(
+            article, claims, gates, asked, drafts, score or self.score, log
+        )
         return self._assemble(article, asked, drafts, stances, log, started)
 
     async def arun(self, article: Article, claims: Sequence[str] = ()) -> Analysis:
         started = time.perf_counter()
         log = CallLog()
-        gates = claim_labels.gate(article, claims)
-        asked = self._asked(claims, gates)
-        steps = self._plan(article, asked, self._chunks(article, asked))
+        gates, asked, steps = self._start(article, claims)
         try:
             wave = next(steps)
             while True:
@@ -104,29 +102,34 @@ class Pipeline:
         except StopIteration as done:
             drafts: Drafts = done.value
         stances = await asyncio.to_thread(
-            self._claim_stances, article, claims, gates, drafts, self.score, log
+            self._claim_stances, article, claims, gates, asked, drafts, self.score, log
         )
         return self._assemble(article, asked, drafts, stances, log, started)
 
-    def _asked(self, claims: Sequence[str], gates: list[Relatedness]) -> list[str]:
-        """The claims the model writes labels for: the related ones, if it writes any."""
-        if self.settings.claim_labelling != "generated":
-            return []
-        return [claim for claim, gate in zip(claims, gates, strict=True) if gate.related]
+    def _start(
+        self, article: Article, claims: Sequence[str]
+    ) -> tuple[list[Relatedness], list[str], Plan]:
+        """The claims' gate, the claims the model writes labels for (the related ones, if
+        it writes any) and the plan of calls."""
+        gates = claim_labels.gate(article, claims)
+        asked = []
+        if self.settings.claim_labelling == "generated":
+            asked = [claim for claim, gate in zip(claims, gates, strict=True) if gate.related]
+        return gates, asked, self._plan(article, asked, self._chunks(article, asked))
 
     def _claim_stances(
         self,
         article: Article,
         claims: Sequence[str],
         gates: list[Relatedness],
+        asked: list[str],
         drafts: Drafts,
         score: ScoreFn | None,
         log: CallLog,
     ) -> list[ClaimStance]:
         """Every claim's stance, in order: unrelated by the gate, else by the model's
-        scores, its generated answer or the rule."""
+        scores, its generated answer (for ``asked``) or the rule."""
         labelling = self.settings.claim_labelling
-        asked = self._asked(claims, gates)
         generated = iter(_merge_claims(asked, drafts.chunks))
         stances: list[ClaimStance] = []
         for claim, gate in zip(claims, gates, strict=True):

@@ -2,7 +2,7 @@
 
 The trivial baseline that the model's events and stances must beat, and what the
 pipeline uses instead of the model where it does not (``extractor``; on the embedded
-model, see docs/evaluation.md, "Events and stances"):
+model, see docs/evaluation.md, "Choose, don't write"):
 
 - an event is a sentence's first name and the lower-case word after it ("Halvorsen
   Motors recalled ..."), aimed at the sentence's next name or else at the verb's object

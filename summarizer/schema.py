@@ -66,7 +66,11 @@ class Event(_Model):
     location: str | None
     status: EventStatus
     status_confidence: float | None = Field(
-        default=None, ge=0, le=1, description="The model's probability for the status."
+        default=None,
+        ge=0,
+        le=1,
+        description="How likely the status is right: for a rule's constant status, its "
+        "share of the tuning data; null when the model wrote it.",
     )
     evidence: list[Span] = Field(min_length=1)
 
@@ -76,7 +80,11 @@ class Stance(_Model):
     target: str = Field(description="Whom or what the position is about.")
     position: Position
     position_confidence: float | None = Field(
-        default=None, ge=0, le=1, description="The model's probability for the position."
+        default=None,
+        ge=0,
+        le=1,
+        description="How likely the position is right: for a rule's constant position, "
+        "its share of the tuning data; null when the model wrote it.",
     )
     claim: str = Field(description="The position, paraphrased in a few words.")
     attribution: str | None = Field(

@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 
 from summarizer.cache import ResponseCache
-from summarizer.evaluation.baselines import CLAIM_LABELS
 from summarizer.evaluation.compare import compare_runs
 from summarizer.evaluation.fixtures import Fixture, GoldClaim, GoldEvent, KeyFact, dump_fixture
 from summarizer.evaluation.report import write_report
 from summarizer.evaluation.runner import ItemRecord, RunSummary, aggregate, read_records, run_eval
+from summarizer.evaluation.scorers import CLAIM_LABELS
 from summarizer.evaluation.systems import make_system
 from summarizer.settings import load_settings
 from tests.scripted_server import ScriptedServer, raw, status

@@ -176,15 +176,12 @@ def _next_logits(llama: Llama, tokens: list[int]) -> tuple[NDArray[np.float32], 
     """The logits of the token after ``tokens``, evaluating only what the KV cache lacks.
 
     llama-cpp-python keeps the last position's logits without ``logits_all``; the
-    longest prefix shared with what was evaluated before is kept (at least one token is
-    evaluated, to have logits at all). Also returns how many tokens were evaluated.
+    prefix it would reuse itself (:func:`_reused`) is kept. Also returns how many tokens
+    were evaluated.
     """
     import llama_cpp
 
-    held = llama.input_ids[: llama.n_tokens]
-    n = min(len(held), len(tokens) - 1)
-    differ = np.flatnonzero(held[:n] != np.asarray(tokens[:n]))
-    llama.n_tokens = int(differ[0]) if differ.size else n
+    llama.n_tokens = _reused(llama.input_ids[: llama.n_tokens], np.asarray(tokens))
     fresh = len(tokens) - llama.n_tokens
     llama.eval(tokens[llama.n_tokens :])
     pointer = llama_cpp.llama_get_logits_ith(llama.ctx, -1)

@@ -1,5 +1,6 @@
 """Trivial baselines: what each output must beat, in every eval run, at no model cost.
 
+- ``lead3``: the article's first three sentences as its summary.
 - ``constant:LABEL``: every claim gets LABEL.
 - ``gate:LABEL``: the pipeline's lexical gate decides *unrelated*; every related claim
   gets LABEL.
@@ -17,17 +18,25 @@ from summarizer.evaluation.records import PredClaim, Prediction, PredSpan, pred_
 from summarizer.rules import rule_items
 from summarizer.schema import ClaimLabel
 
-CLAIM_LABELS: tuple[ClaimLabel, ...] = ("agree", "disagree", "discuss", "unrelated")
 
+class Lead3System:
+    name = "lead3"
+    replayed_calls = 0
 
-def lead3(article: Article) -> Prediction:
-    lead = [article.span(n) for n in range(1, min(3, len(article.sentences)) + 1)]
-    return Prediction(
-        headline=lead[0].text if lead else "",
-        summary=" ".join(s.text for s in lead),
-        key_points=[s.text for s in lead],
-        key_point_evidence=[PredSpan(text=s.text, start=s.start, end=s.end) for s in lead],
-    )
+    def cache_parts(self) -> dict[str, Any]:
+        return {"system": self.name}
+
+    def predict(self, fixture: Fixture, article: Article) -> Prediction:
+        lead = [article.span(n) for n in range(1, min(3, len(article.sentences)) + 1)]
+        return Prediction(
+            headline=lead[0].text if lead else "",
+            summary=" ".join(s.text for s in lead),
+            key_points=[s.text for s in lead],
+            key_point_evidence=[PredSpan(text=s.text, start=s.start, end=s.end) for s in lead],
+        )
+
+    def close(self) -> None:
+        pass
 
 
 class ConstantSystem:
@@ -61,23 +70,20 @@ class ConstantSystem:
         pass
 
 
-class RulesSystem:
+class RulesSystem(Lead3System):
     """Lead-3, and events and stances by rule (:func:`summarizer.rules.rule_items`)."""
 
     name = "rules"
-    replayed_calls = 0
-
-    def cache_parts(self) -> dict[str, Any]:
-        return {"system": self.name}
 
     def predict(self, fixture: Fixture, article: Article) -> Prediction:
         events, stances = rule_items(article)
-        return lead3(article).model_copy(
-            update={
-                "events": [pred_event(e) for e in events],
-                "stances": [pred_stance(s) for s in stances],
-            }
+        return (
+            super()
+            .predict(fixture, article)
+            .model_copy(
+                update={
+                    "events": [pred_event(e) for e in events],
+                    "stances": [pred_stance(s) for s in stances],
+                }
+            )
         )
-
-    def close(self) -> None:
-        pass

@@ -211,9 +211,7 @@ def register(main: click.Group, model_options: Decorator, errors: Decorator) -> 
             if cache:
                 cache.close()
         report = write_report(out, summary, read_records(out), fixtures)
-        console = Console()
-        for part in metrics_tables(summary.systems, console.width):
-            console.print(part)
+        print_metrics(summary.systems)
         hits = (
             f", cache {summary.cache['hits']} hits / {summary.cache['misses']} misses"
             if summary.cache
@@ -304,9 +302,7 @@ def register(main: click.Group, model_options: Decorator, errors: Decorator) -> 
         fixtures = _load_items(path, dataset, None)
         summary = rescore(run_dir, fixtures)
         write_report(run_dir, summary, read_records(run_dir), fixtures)
-        console = Console()
-        for part in metrics_tables(summary.systems, console.width):
-            console.print(part)
+        print_metrics(summary.systems)
 
     @eval_group.command("table")
     @click.argument("run_dir", type=click.Path(file_okay=False, path_type=Path))
@@ -430,6 +426,12 @@ def _below(values: dict[str, float | None], floors: dict[str, float]) -> list[st
         elif (value < floor) if better else (value > floor):
             out.append(f"{name} {value:.3f} {'<' if better else '>'} {floor:g}")
     return out
+
+
+def print_metrics(systems: dict[str, dict[str, float | None]]) -> None:
+    console = Console()
+    for part in metrics_tables(systems, console.width):
+        console.print(part)
 
 
 def metrics_tables(systems: dict[str, dict[str, float | None]], width: int) -> list[Table]:

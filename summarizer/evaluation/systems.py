@@ -26,9 +26,10 @@ from summarizer.article import Article
 from summarizer.cache import call_key, settings_parts
 from summarizer.drafts import Name, exactly, text
 from summarizer.errors import ConfigError, one_line
-from summarizer.evaluation.baselines import CLAIM_LABELS, ConstantSystem, RulesSystem, lead3
+from summarizer.evaluation.baselines import ConstantSystem, Lead3System, RulesSystem
 from summarizer.evaluation.fixtures import Fixture
 from summarizer.evaluation.records import PredClaim, PredEvent, Prediction, PredSpan, PredStance
+from summarizer.evaluation.scorers import CLAIM_LABELS
 from summarizer.prompts import load_prompts
 from summarizer.schema import ClaimLabel, EventStatus, Position, Usage
 from summarizer.settings import PIPELINE_OPTIONS, Settings
@@ -391,20 +392,6 @@ class NaiveSystem:
     def close(self) -> None:
         if self._caller is not None:
             self._caller.backend.close()
-
-
-class Lead3System:
-    name = "lead3"
-    replayed_calls = 0
-
-    def cache_parts(self) -> dict[str, Any]:
-        return {"system": self.name}
-
-    def predict(self, fixture: Fixture, article: Article) -> Prediction:
-        return lead3(article)
-
-    def close(self) -> None:
-        pass
 
 
 def locate_quotes(text: str, quotes: list[str]) -> list[PredSpan]:
