@@ -8,7 +8,7 @@ the model cited; they are never taken from the model.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -24,6 +24,16 @@ LabelSource = Literal["gate", "scores", "generated", "rule"]
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _rule_confidence(label: str) -> Any:
+    return Field(
+        default=None,
+        ge=0,
+        le=1,
+        description=f"How likely the {label} is right: for a rule's constant {label}, its "
+        "share of the tuning data; null when the model wrote it.",
+    )
 
 
 class Span(_Model):
@@ -65,13 +75,7 @@ class Event(_Model):
     )
     location: str | None
     status: EventStatus
-    status_confidence: float | None = Field(
-        default=None,
-        ge=0,
-        le=1,
-        description="How likely the status is right: for a rule's constant status, its "
-        "share of the tuning data; null when the model wrote it.",
-    )
+    status_confidence: float | None = _rule_confidence("status")
     evidence: list[Span] = Field(min_length=1)
 
 
@@ -79,13 +83,7 @@ class Stance(_Model):
     holder: str = Field(description="Who holds the position.")
     target: str = Field(description="Whom or what the position is about.")
     position: Position
-    position_confidence: float | None = Field(
-        default=None,
-        ge=0,
-        le=1,
-        description="How likely the position is right: for a rule's constant position, "
-        "its share of the tuning data; null when the model wrote it.",
-    )
+    position_confidence: float | None = _rule_confidence("position")
     claim: str = Field(description="The position, paraphrased in a few words.")
     attribution: str | None = Field(
         description="Where the article says the position comes from, e.g. 'KCNA'."
