@@ -60,6 +60,7 @@ def call_parts(settings: Settings) -> dict[str, Any]:
         "model": settings.model_name,
         "base_url": settings.public_base_url,
         "mode": settings.mode,
+        "logprobs": settings.logprobs,
         "temperature": settings.temperature,
         "max_output_tokens": settings.max_output_tokens,
         "context_tokens": settings.context_tokens,

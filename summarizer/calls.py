@@ -34,6 +34,7 @@ from tenacity import (
     wait_random_exponential,
 )
 
+from summarizer import label_logprobs
 from summarizer.backends.base import Backend, TransientEndpointError
 from summarizer.errors import ModelError, OutputError, OutputTruncatedError, SummarizerError
 from summarizer.json_repair import escape_control_characters
@@ -92,8 +93,14 @@ class StructuredCaller:
             "max_tokens": settings.max_output_tokens,
             "seed": settings.seed,
         }
+        # The embedded model's labels come from scores; llama-cpp-python computes
+        # log-probabilities in-process only with logits for every token.
+        if settings.logprobs and backend.name != "embedded":
+            self._sampling["logprobs"] = True
 
     def call(self, request: CallRequest, log: CallLog) -> BaseModel:
+        accepted: list[ChatCompletion] = []
+
         def create(**kwargs: Any) -> ChatCompletion:
             kwargs.update(self._sampling)
             kwargs["messages"] = compact_reask(kwargs["messages"], len(request.messages))
@@ -101,7 +108,8 @@ class StructuredCaller:
                 with attempt:
                     log.attempts += 1
                     completion = _non_empty(self.backend.complete(kwargs), log)
-            return _accept(completion, log, self._settings.max_output_tokens)
+            accepted.append(_accept(completion, log, self._settings.max_output_tokens))
+            return accepted[-1]
 
         log.calls += 1
         patched = instructor.patch(create=create, mode=self.backend.mode)
@@ -113,9 +121,13 @@ class StructuredCaller:
             )
         except Exception as exc:
             raise _as_ours(exc, request, log) from exc
+        # The answer instructor parsed is the last one (a re-ask asks again).
+        label_logprobs.attach(result, accepted[-1])
         return result
 
     async def acall(self, request: CallRequest, log: CallLog) -> BaseModel:
+        accepted: list[ChatCompletion] = []
+
         async def create(**kwargs: Any) -> ChatCompletion:
             kwargs.update(self._sampling)
             kwargs["messages"] = compact_reask(kwargs["messages"], len(request.messages))
@@ -123,20 +135,23 @@ class StructuredCaller:
                 with attempt:
                     log.attempts += 1
                     completion = _non_empty(await self._acomplete(kwargs), log)
-            return _accept(completion, log, self._settings.max_output_tokens)
+            accepted.append(_accept(completion, log, self._settings.max_output_tokens))
+            return accepted[-1]
 
         log.calls += 1
         patched: Callable[..., Awaitable[BaseModel]] = instructor.patch(
             create=create, mode=self.backend.mode
         )
         try:
-            return await patched(
+            result: BaseModel = await patched(
                 response_model=_wrapped(request.response_model),
                 messages=request.messages,
                 max_retries=self._settings.reasks,
             )
         except Exception as exc:
             raise _as_ours(exc, request, log) from exc
+        label_logprobs.attach(result, accepted[-1])
+        return result
 
     async def _acomplete(self, kwargs: dict[str, Any]) -> ChatCompletion:
         if self.limiter is None:

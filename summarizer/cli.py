@@ -106,6 +106,12 @@ def model_options(func: F) -> F:
             help="The model chooses actors, holders and places from the article's names. "
             "Default: off.",
         ),
+        click.option(
+            "--logprobs/--no-logprobs",
+            default=None,
+            help="Ask an endpoint for log-probabilities: generated labels get a "
+            "confidence. Default: off.",
+        ),
         click.option("--temperature", type=float, help="Sampling temperature. Default: 0."),
         click.option(
             "--repeat-penalty", type=float, help="Penalty on repeated tokens. Default: 1.1."

@@ -20,6 +20,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    PrivateAttr,
     WithJsonSchema,
     create_model,
     model_validator,
@@ -71,19 +72,29 @@ def text(max_length: int) -> Any:
 Name = Annotated[str, text(60)]
 
 
-class _Draft(BaseModel):
+class DraftModel(BaseModel):
     model_config = ConfigDict(extra="forbid")
+    # The model's probability for the label it wrote (an item's status, position or
+    # claim label), where the endpoint returned log-probabilities; never in the schema.
+    _label_probability: float | None = PrivateAttr(default=None)
+
+    @property
+    def label_probability(self) -> float | None:
+        return self._label_probability
+
+    def set_label_probability(self, value: float | None) -> None:
+        self._label_probability = value
 
 
 Sized = TypeVar("Sized", bound=BaseModel)
 
 
-class KeyPointDraft(_Draft):
+class KeyPointDraft(DraftModel):
     sentences: Citations
     point: str = text(200)
 
 
-class SummaryDraft(_Draft):
+class SummaryDraft(DraftModel):
     # Key points come first: a small model that has just copied facts from cited
     # sentences writes a headline and summary from them instead of from thin air.
     key_points: list[KeyPointDraft] = Field(min_length=1, max_length=5)
@@ -91,7 +102,7 @@ class SummaryDraft(_Draft):
     summary: str = text(500)
 
 
-class EventDraft(_Draft):
+class EventDraft(DraftModel):
     sentences: Citations
     actors: list[Name] = Field(min_length=1, max_length=3)
     action: str = text(80)
@@ -101,11 +112,11 @@ class EventDraft(_Draft):
     status: EventStatus
 
 
-class EventsDraft(_Draft):
+class EventsDraft(DraftModel):
     events: list[EventDraft] = Field(min_length=1, max_length=6)
 
 
-class StanceDraft(_Draft):
+class StanceDraft(DraftModel):
     sentences: Citations
     holder: Name
     target: Name
@@ -114,16 +125,16 @@ class StanceDraft(_Draft):
     attribution: Annotated[str, text(60)] | None
 
 
-class StancesDraft(_Draft):
+class StancesDraft(DraftModel):
     stances: list[StanceDraft] = Field(min_length=1, max_length=5)
 
 
-class ClaimDraft(_Draft):
+class ClaimDraft(DraftModel):
     label: ClaimLabel
     sentences: OptionalCitations
 
 
-class ClaimsDraft(_Draft):
+class ClaimsDraft(DraftModel):
     """One label per claim, in the order the claims were listed (see :func:`exactly`)."""
 
     claims: list[ClaimDraft]
@@ -134,7 +145,7 @@ class ClaimsDraft(_Draft):
         return self
 
 
-class CombinedDraft(_Draft):
+class CombinedDraft(DraftModel):
     summary: SummaryDraft
     events: list[EventDraft] = Field(min_length=1, max_length=6)
     stances: list[StanceDraft] = Field(max_length=5)
@@ -170,13 +181,13 @@ def check_claim_evidence(claims: list[ClaimDraft]) -> None:
             )
 
 
-class VerifyDraft(_Draft):
+class VerifyDraft(DraftModel):
     """One verdict per statement, in the order they were listed (see :func:`exactly`)."""
 
     verdicts: list[Verdict]
 
 
-class ReduceDraft(_Draft):
+class ReduceDraft(DraftModel):
     """The headline and summary of a long article, written from its chunk summaries."""
 
     headline: str = text(120)
@@ -255,4 +266,4 @@ def _rebuilt(
 def _draft_type(annotation: Any) -> type[BaseModel] | None:
     args = get_args(annotation) if get_origin(annotation) is list else (annotation,)
     inner = args[0] if args else None
-    return inner if isinstance(inner, type) and issubclass(inner, _Draft) else None
+    return inner if isinstance(inner, type) and issubclass(inner, DraftModel) else None

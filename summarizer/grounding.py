@@ -80,6 +80,7 @@ def event(passage: Passage, draft: EventDraft) -> Event:
         date=resolve_date(time_text, passage.article.published),
         location=_clean_optional(draft.location),
         status=draft.status,
+        status_confidence=draft.label_probability,
         evidence=spans(passage, draft.sentences),
     )
 
@@ -89,6 +90,7 @@ def stance(passage: Passage, draft: StanceDraft) -> Stance:
         holder=_clean(draft.holder),
         target=_clean(draft.target),
         position=draft.position,
+        position_confidence=draft.label_probability,
         claim=_clean(draft.claim),
         attribution=_clean_optional(draft.attribution),
         evidence=spans(passage, draft.sentences),
@@ -97,7 +99,9 @@ def stance(passage: Passage, draft: StanceDraft) -> Stance:
 
 def claim_stance(passage: Passage, claim: str, draft: ClaimDraft) -> ClaimStance:
     evidence = [] if draft.label == "unrelated" else spans(passage, draft.sentences)
-    return ClaimStance(claim=claim, label=draft.label, evidence=evidence)
+    return ClaimStance(
+        claim=claim, label=draft.label, evidence=evidence, confidence=draft.label_probability
+    )
 
 
 def merge_duplicates(items: Iterable[Item], key: Callable[[Item], str]) -> list[Item]:

@@ -32,7 +32,8 @@ def _rule_confidence(label: str) -> Any:
         ge=0,
         le=1,
         description=f"How likely the {label} is right: for a rule's constant {label}, its "
-        "share of the tuning data; null when the model wrote it.",
+        "share of the tuning data; for a generated one, the model's probability for it "
+        "where the endpoint returned log-probabilities (setting logprobs), else null.",
     )
 
 
@@ -99,8 +100,9 @@ class ClaimStance(_Model):
         ge=0,
         le=1,
         description="How likely the label is right: the model's calibrated probability "
-        "(scores), or the share of such labels that were right on tuning data (gate, "
-        "rule); null for a generated label.",
+        "(scores), the share of such labels that were right on tuning data (gate, "
+        "rule), or for a generated label the model's probability for it where the "
+        "endpoint returned log-probabilities (setting logprobs), else null.",
     )
     source: LabelSource = Field(default="generated", description="What gave the label.")
     evidence: list[Span] = Field(description="Empty only when the label is 'unrelated'.")

@@ -117,6 +117,13 @@ class Settings(BaseSettings):
         "rule: a fixed label. Unset: the measured best for the embedded model, "
         "generated for an endpoint.",
     )
+    logprobs: bool = Field(
+        default=False,
+        description="Ask an endpoint for the answer's token log-probabilities, so that "
+        "each generated status, position and claim label carries the model's probability "
+        "for it (OpenAI, vLLM; llama-cpp-python's server only with logits_all). The "
+        "embedded model's labels come from scores or rules instead.",
+    )
     mode: ModeName = Field(
         default="auto", description="instructor mode; auto picks the constrained one."
     )

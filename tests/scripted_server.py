@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import math
 import re
 import socket
 import threading
@@ -266,7 +267,10 @@ class ScriptedServer:
                     if delay:
                         time.sleep(delay)
                     payload = step.payload if step.payload is not None else canned(tool, body)
-                    self._json(200, _completion(tool, json.dumps(payload), "tool_calls"))
+                    if body.get("tools"):
+                        self._json(200, _completion(tool, json.dumps(payload), "tool_calls"))
+                    else:  # a JSON mode: the answer is the message's content
+                        self._json(200, _content_completion(json.dumps(payload), body))
 
             def _json(self, code: int, data: Any, headers: dict[str, str] | None = None) -> None:
                 encoded = json.dumps(data).encode()
@@ -304,6 +308,9 @@ class ScriptedServer:
 
 
 def _tool_name(body: dict[str, Any]) -> str:
+    schema = (body.get("response_format") or {}).get("json_schema") or {}
+    if schema.get("name"):
+        return str(schema["name"])
     choice = body.get("tool_choice")
     if isinstance(choice, dict):
         return str(choice.get("function", {}).get("name", ""))
@@ -328,6 +335,34 @@ def _completion(
         "choices": choices,
         "usage": {"prompt_tokens": 100, "completion_tokens": 20, "total_tokens": 120},
     }
+
+
+# Each label value's one token, and its probability, when a request asks for logprobs.
+LABEL_PROBABILITY = 0.7
+_LABEL_VALUE = re.compile(r'("(?:status|position|label)": ")([^"]*)')
+
+
+def _content_completion(text: str, body: dict[str, Any]) -> dict[str, Any]:
+    """An answer as the message's content; with ``logprobs``, one token per label value
+    (probability :data:`LABEL_PROBABILITY`) and certain tokens around them."""
+    completion = _completion("", None, "stop")
+    choice = completion["choices"][0]
+    choice["message"]["content"] = text
+    if body.get("logprobs"):
+        pieces = _LABEL_VALUE.split(text)  # before, key, value, before, key, value, ...
+        choice["logprobs"] = {
+            "content": [
+                {
+                    "token": piece,
+                    "logprob": math.log(LABEL_PROBABILITY) if i % 3 == 2 else 0.0,
+                    "bytes": list(piece.encode()),
+                    "top_logprobs": [],
+                }
+                for i, piece in enumerate(pieces)
+                if piece
+            ]
+        }
+    return completion
 
 
 def main() -> None:

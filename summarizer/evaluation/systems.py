@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Protocol
 from pydantic import BaseModel, Field, TypeAdapter, ValidationError
 from rapidfuzz import fuzz
 
+from summarizer import label_logprobs
 from summarizer.article import Article
 from summarizer.cache import call_key, settings_parts
 from summarizer.drafts import Name, exactly, text
@@ -182,7 +183,9 @@ class PipelineSystem:
                 log.attempts += int(hit["attempts"])
                 log.calls += int(hit["calls"])
                 self.replayed_calls += int(hit["calls"])
-                answers.append(request.response_model.model_validate(hit["draft"]))
+                answer = request.response_model.model_validate(hit["draft"])
+                label_logprobs.restore(answer, hit.get("label_probabilities", {}))
+                answers.append(answer)
                 continue
             before, attempts, calls = log.usage, log.attempts, log.calls
             draft = caller.call(request, log)
@@ -190,6 +193,7 @@ class PipelineSystem:
                 key,
                 {
                     "draft": draft.model_dump(mode="json"),
+                    "label_probabilities": label_logprobs.saved(draft),
                     "usage": (log.usage - before).model_dump(mode="json"),
                     "attempts": log.attempts - attempts,
                     "calls": log.calls - calls,
