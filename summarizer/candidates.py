@@ -1,4 +1,4 @@
-"""Names found by code in each sentence: what the model may choose from.
+"""Names and times found by code in each sentence: what the model may choose from.
 
 The 135M model copies a name it is offered far better than it writes one, so the
 people, organisations and places of the cited sentences are found here (runs of
@@ -7,12 +7,19 @@ Affairs", "Kim Jong-un") and offered as enums in the response models, which llam
 grammar enforces. No tagger: none whose weights its authors ship on PyPI fits, and this
 rule finds the names news articles write (a capitalised word that only starts its
 sentence is not a name unless it recurs capitalised elsewhere).
+
+Times ("on Monday", "next month", "in late January") are found by dateparser's search,
+which also takes pronouns and amounts for dates ("We", "$14"): only phrases that name a
+day, a part of one, a period or a year are kept.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterable
+
+from dateparser.search import search_dates
 
 from summarizer.article import Article
 
@@ -67,6 +74,68 @@ def sentence_names(article: Article) -> dict[int, list[str]]:
                         names.append(found_name)
         found[number] = names
     return found
+
+
+# What a time phrase must name to be one.
+_TIME_WORD = re.compile(
+    r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today|"
+    r"tonight|tomorrow|weekend|week|month|year|noon|midnight|morning|afternoon|evening|"
+    r"night|(?:jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?|may \d+|"
+    r"\d{4})\b",
+    re.IGNORECASE,
+)
+# Words search_dates leaves at the end of a phrase ("on March 16 and", "last week by a").
+_TIME_TAIL = frozenset("and the a an of after before we by to or but just".split())  # noqa: SIM905
+
+
+def sentence_times(article: Article) -> dict[int, list[str]]:
+    """Per sentence number, the time phrases it writes, as it writes them."""
+    settings: dict[str, object] = {"REQUIRE_PARTS": []}
+    if article.published is not None:
+        published = article.published
+        settings["RELATIVE_BASE"] = dt.datetime(published.year, published.month, published.day)
+    found: dict[int, list[str]] = {}
+    for sentence in article.sentences:
+        text = article.text[sentence.start : sentence.end]
+        hits = search_dates(text, languages=["en"], settings=settings) or []
+        times: list[str] = []
+        for phrase, _ in hits:
+            words = phrase.split()
+            while words and words[-1].lower() in _TIME_TAIL:
+                words = words[:-1]
+            time = _whole(" ".join(words).strip(" ,.;"), text)
+            if time and _TIME_WORD.search(time) and time not in times:
+                times.append(time)
+        found[sentence.number] = times
+    return found
+
+
+# What search_dates leaves off a phrase: the day after a month ("Oct" of "Oct 31-Nov 1")
+# and the part of a period before it ("September" of "early September").
+_DAYS_AFTER = re.compile(
+    r"\.?\s*\d{1,2}(?:st|nd|rd|th)?(?:\s*(?:-|–|to|and)\s*(?:[A-Z][a-z]+\.?\s*)?\d{1,2})?"
+    r"(?:,?\s*\d{4})?"
+)
+_PART_BEFORE = re.compile(r"(?:early|late|mid|the end of|the start of)[\s-]*$", re.IGNORECASE)
+
+
+def _whole(time: str, text: str) -> str | None:
+    """``time`` as the sentence writes it in full, or None if the sentence lacks it."""
+    start = text.find(time)
+    if not time or start < 0:
+        return None
+    end = start + len(time)
+    if after := _DAYS_AFTER.match(text, end):
+        end = after.end()
+    if before := _PART_BEFORE.search(text, 0, start):
+        start = before.start()
+    return text[start:end]
+
+
+def times_in(article: Article, numbers: Iterable[int]) -> list[str]:
+    """The time phrases of the given sentences, each once, in the article's order."""
+    per_sentence = sentence_times(article)
+    return list(dict.fromkeys(t for k in sorted(set(numbers)) for t in per_sentence.get(k, [])))
 
 
 def names_in(article: Article, numbers: Iterable[int]) -> list[str]:

@@ -221,25 +221,31 @@ def for_passage(model: type[Draft], size: int) -> type[Draft]:
 # Fields whose value must be a name: who acted, who holds a position, where, on whose
 # word. Targets stay free (a stance's target is often a thing: "the recall").
 NAME_FIELDS = frozenset({"actors", "holder", "location", "attribution"})
+# The field whose value must be a time phrase of the article.
+TIME_FIELD = "time"
 
 
 @cache
-def with_names(model: type[Draft], names: tuple[str, ...]) -> type[Draft]:
-    """``model`` with every :data:`NAME_FIELDS` field a choice among ``names`` (an enum
-    in the JSON schema, which llama.cpp's grammar enforces): the model picks a name the
-    article writes instead of writing one. Unchanged when there are no names."""
-    if not names:
+def with_choices(
+    model: type[Draft], names: tuple[str, ...], times: tuple[str, ...] = ()
+) -> type[Draft]:
+    """``model`` with every :data:`NAME_FIELDS` field a choice among ``names``, and its
+    :data:`TIME_FIELD` a choice among ``times`` (enums in the JSON schema, which
+    llama.cpp's grammar enforces): the model picks what the article writes instead of
+    writing it. A field without candidates stays free."""
+    if not names and not times:
         return model
-    choice: Any = Literal[names]
 
     def choose(name: str, annotation: Any) -> Any:
-        if name not in NAME_FIELDS:
+        options = names if name in NAME_FIELDS else times if name == TIME_FIELD else ()
+        if not options:
             return None
+        choice: Any = Literal[options]
         if get_origin(annotation) is list:
             return list[choice]
         return choice | None if type(None) in get_args(annotation) else choice
 
-    return _rebuilt(model, choose, lambda inner: with_names(inner, names))
+    return _rebuilt(model, choose, lambda inner: with_choices(inner, names, times))
 
 
 def _rebuilt(

@@ -13,8 +13,8 @@ model, see docs/evaluation.md, "Choose, don't write"):
 - a stance is a sentence that reports speech ("X said", "according to X"), held by the
   speaker toward the sentence's next name, its claim the words after the verb;
 - status and position are constants, the most frequent in the fixtures' tuning half
-  ("happened", "support"); time is the first weekday or day of a month the sentence
-  writes.
+  ("happened", "support"); time is the sentence's first time phrase
+  (:func:`summarizer.candidates.sentence_times`).
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 
 from summarizer.article import Article
-from summarizer.candidates import sentence_names
+from summarizer.candidates import sentence_names, sentence_times
 from summarizer.dates import resolve_date
 from summarizer.schema import Event, EventStatus, Position, Span, Stance
 from summarizer.words import content_stems
@@ -44,12 +44,6 @@ _REPORTED = re.compile(
     r"\b(?:it|he|she|they|we|the \w+)\s+(?:was|were|is|are|would|will|had|has|have|could|"
     r"might|may|planned to|plans to)\s+(?:be\s+|been\s+|not\s+)?([a-z]\w+)"
 )
-_TIME = re.compile(
-    r"\b(?:(?:on|last|next|this)\s+)?(?:monday|tuesday|wednesday|thursday|friday|saturday|"
-    r"sunday|yesterday|today|tomorrow|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|"
-    r"dec)[a-z]*\.?\s+\d{1,2})\b",
-    re.IGNORECASE,
-)
 MAX_CLAIM_WORDS = 12
 # Where an action's object ends.
 _OBJECT_STOPS = frozenset(
@@ -70,6 +64,7 @@ def rule_items(article: Article) -> tuple[list[Event], list[Stance]]:
     """One event per sentence that has a name followed by a verb, and one stance per
     sentence that reports speech (whose reported action is its event)."""
     names = sentence_names(article)
+    times = sentence_times(article)
     events: list[Event] = []
     stances: list[Stance] = []
     for sentence in article.sentences:
@@ -101,12 +96,19 @@ def rule_items(article: Article) -> tuple[list[Event], list[Stance]]:
         if actor is None or verb is None:
             continue
         others = [n for n in present if n != actor and n not in actor]
-        events.append(_event(article, span, text, actor, verb, others[:1]))
+        time = next(iter(times.get(sentence.number, [])), None)
+        events.append(_event(article, span, text, actor, verb, others[:1], time))
     return events, stances
 
 
 def _event(
-    article: Article, span: Span, text: str, actor: str, verb: str, targets: list[str]
+    article: Article,
+    span: Span,
+    text: str,
+    actor: str,
+    verb: str,
+    targets: list[str],
+    time: str | None,
 ) -> Event:
     if not targets:  # the verb's object: "recalled about 180,000 vehicles"
         found = re.search(rf"\b{re.escape(verb)}\s+((?:[a-z0-9][\w,.'’\-]*\s*){{1,4}})", text)
@@ -122,13 +124,12 @@ def _event(
             phrase = phrase[1:]
         object_ = " ".join(phrase)
         targets = [object_] if content_stems(object_) else []
-    time = _TIME.search(text)
     return Event(
         actors=[actor],
         action=verb,
         targets=targets,
-        time_text=time.group() if time else None,
-        date=resolve_date(time.group(), article.published) if time else None,
+        time_text=time,
+        date=resolve_date(time, article.published),
         location=None,
         status=RULE_STATUS,
         status_confidence=STATUS_CONFIDENCE,

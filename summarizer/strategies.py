@@ -20,7 +20,7 @@ from pydantic import BaseModel
 from summarizer import grounding
 from summarizer.article import Article, Passage
 from summarizer.calls import CallRequest
-from summarizer.candidates import names_in
+from summarizer.candidates import names_in, times_in
 from summarizer.drafts import (
     ClaimDraft,
     ClaimsDraft,
@@ -35,7 +35,7 @@ from summarizer.drafts import (
     VerifyDraft,
     exactly,
     for_passage,
-    with_names,
+    with_choices,
 )
 from summarizer.prompt_text import as_data
 from summarizer.prompts import Prompts, Task
@@ -106,17 +106,18 @@ def plan(
             return CallRequest(task, messages, sized)
 
         names = tuple(names_in(article, numbers)) if settings.candidates else ()
+        times = tuple(times_in(article, numbers)) if settings.candidates else ()
         if strategy == "combined":
             whole: type[CombinedDraft] = (
                 exactly(CombinedClaimsDraft, "claims", len(claims)) if claims else CombinedDraft
             )
-            wave.append(request("combined", with_names(whole, names)))
+            wave.append(request("combined", with_choices(whole, names, times)))
             continue
         wave.append(request("summary", SummaryDraft))
         if by_model:
             wave += [
-                request("events", with_names(EventsDraft, names)),
-                request("stances", with_names(StancesDraft, names)),
+                request("events", with_choices(EventsDraft, names, times)),
+                request("stances", with_choices(StancesDraft, names, times)),
             ]
         for group in claim_groups(claims):
             model = exactly(ClaimsDraft, "claims", len(group))

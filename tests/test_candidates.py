@@ -8,8 +8,8 @@ import pytest
 from pydantic import ValidationError
 
 from summarizer import Article, Summarizer
-from summarizer.candidates import names_in, sentence_names
-from summarizer.drafts import EventsDraft, StancesDraft, for_passage, with_names
+from summarizer.candidates import names_in, sentence_names, sentence_times, times_in
+from summarizer.drafts import EventsDraft, StancesDraft, for_passage, with_choices
 from summarizer.evaluation import scorers
 from summarizer.evaluation.records import (
     PredEvent,
@@ -85,7 +85,7 @@ def test_absent_name_rate_counts_names_the_article_lacks() -> None:
 
 def test_names_become_an_enum_the_grammar_enforces() -> None:
     names = ("Choe Son-hui", "Wang Yi", "Beijing")
-    model = with_names(for_passage(EventsDraft, 3), names)
+    model = with_choices(for_passage(EventsDraft, 3), names)
     schema = model.model_json_schema()
     event = schema["$defs"]["EventDraft"]["properties"]
     assert event["actors"]["items"]["enum"] == list(names)
@@ -103,7 +103,34 @@ def test_names_become_an_enum_the_grammar_enforces() -> None:
     model.model_validate({"events": [draft]})
     with pytest.raises(ValidationError, match="Choe Son-hui"):
         model.model_validate({"events": [{**draft, "actors": ["Kim Jong-il"]}]})
-    assert with_names(StancesDraft, ()) is StancesDraft  # no names, no change
+    assert with_choices(StancesDraft, ()) is StancesDraft  # no names, no change
+
+
+def test_times_are_found_whole_and_pronouns_are_not_times() -> None:
+    article = Article.from_text(
+        "We met on Monday and will meet again on March 16 and later. "
+        "The summit is scheduled for Oct 31-Nov 1 in Gyeongju. "
+        "He travelled there in early September. We paid $14 for it.",
+        published="2025-09-29",
+    )
+    times = sentence_times(article)
+    assert times == {
+        1: ["on Monday", "on March 16"],
+        2: ["Oct 31-Nov 1"],
+        3: ["early September"],
+        4: [],
+    }
+    assert times_in(article, [3, 2]) == ["Oct 31-Nov 1", "early September"]
+
+
+def test_times_become_an_enum_and_stay_free_without_candidates() -> None:
+    model = with_choices(for_passage(EventsDraft, 3), ("Wang Yi",), ("on Sunday",))
+    event = model.model_json_schema()["$defs"]["EventDraft"]["properties"]
+    assert event["time"]["anyOf"][0]["const"] == "on Sunday"  # one option: a const
+    names_only = with_choices(EventsDraft, ("Wang Yi",))
+    assert "enum" not in str(
+        names_only.model_json_schema()["$defs"]["EventDraft"]["properties"]["time"]
+    )
 
 
 def test_rule_extractor_makes_no_event_or_stance_call(
