@@ -33,6 +33,14 @@ if TYPE_CHECKING:
         Usage,
     )
     from summarizer.settings import Settings
+    from summarizer.storylines import (
+        Story,
+        StoryEvent,
+        Storylines,
+        StorySettings,
+        build_storylines,
+        storylines_from_file,
+    )
 
 __all__ = [
     "Analysis",
@@ -56,6 +64,10 @@ __all__ = [
     "Settings",
     "Span",
     "Stance",
+    "Story",
+    "StoryEvent",
+    "StorySettings",
+    "Storylines",
     "Summarizer",
     "SummarizerError",
     "Summary",
@@ -63,7 +75,9 @@ __all__ = [
     "UsageError",
     "analyze",
     "arun_batch",
+    "build_storylines",
     "run_batch",
+    "storylines_from_file",
 ]
 __version__ = "0.1.0"
 
@@ -91,6 +105,10 @@ _LAZY: dict[str, str] = {
     "Settings": "summarizer.settings",
     "Span": "summarizer.schema",
     "Stance": "summarizer.schema",
+    "Story": "summarizer.storylines",
+    "StoryEvent": "summarizer.storylines",
+    "StorySettings": "summarizer.storylines",
+    "Storylines": "summarizer.storylines",
     "Summarizer": "summarizer.client",
     "SummarizerError": "summarizer.errors",
     "Summary": "summarizer.schema",
@@ -98,7 +116,9 @@ _LAZY: dict[str, str] = {
     "UsageError": "summarizer.errors",
     "analyze": "summarizer.client",
     "arun_batch": "summarizer.batch",
+    "build_storylines": "summarizer.storylines",
     "run_batch": "summarizer.batch",
+    "storylines_from_file": "summarizer.storylines",
 }
 
 

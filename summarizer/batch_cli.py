@@ -67,6 +67,12 @@ def register(main: click.Group, model_options: Decorator, errors: Decorator) -> 
         show_default=True,
         help="Requests in flight on an endpoint (the embedded model runs one at a time).",
     )
+    @click.option(
+        "--storylines",
+        "storylines_path",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="Also group OUTPUT's analyses into stories and shared events, into this JSON.",
+    )
     @click.option("--resume", is_flag=True, help="Keep OUTPUT's finished records; run the rest.")
     @click.option("--overwrite", is_flag=True, help="Replace OUTPUT if it exists.")
     @cache_options
@@ -77,6 +83,7 @@ def register(main: click.Group, model_options: Decorator, errors: Decorator) -> 
         input_path: Path,
         output: Path,
         concurrency: int,
+        storylines_path: Path | None,
         resume: bool,
         overwrite: bool,
         cache_path: Path | None,
@@ -144,6 +151,10 @@ def register(main: click.Group, model_options: Decorator, errors: Decorator) -> 
             f"{summary.seconds:.1f} s",
         ]
         console.print("; ".join(parts), highlight=False)
+        if storylines_path is not None:
+            from summarizer.storylines_cli import write_storylines
+
+            write_storylines(output, storylines_path, quiet=True, console=console)
         if summary.failed:
             console.print(
                 f"[yellow]{summary.failed} item(s) failed:[/] their records in {output} say why; "

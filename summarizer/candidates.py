@@ -155,11 +155,18 @@ def _with_bare_name(name: str | None) -> list[str]:
     return [name]
 
 
+def _starts_a_name(words: list[str]) -> bool:
+    """The first of two capitalised words ("Vela International"), not "Shares of X"."""
+    return len(words) > 1 and words[1][:1].isupper()
+
+
 def _clean(run: str, *, at_start: bool, inner: set[str]) -> str | None:
     words = _POSSESSIVE.sub("", run.strip()).split()
-    # A sentence's first word is capitalised anyway: keep it only if it is a name.
+    # A sentence's first word is capitalised anyway: keep it only if it is a name, or
+    # starts a run of capitalised words ("Vela International Marine said").
     while words and (
-        words[0].lower() in _NOT_NAMES or (at_start and words[0].lower() not in inner)
+        words[0].lower() in _NOT_NAMES
+        or (at_start and not _starts_a_name(words) and words[0].lower() not in inner)
     ):
         words = words[1:]
         at_start = False

@@ -225,9 +225,11 @@ def schema(out: Path | None, check: bool) -> None:
 def _register_subcommands() -> None:
     from summarizer.batch_cli import register as register_batch
     from summarizer.evaluation.cli import register as register_eval
+    from summarizer.storylines_cli import register as register_storylines
 
     register_batch(main, model_options, _errors_to_exit_codes)
     register_eval(main, model_options, _errors_to_exit_codes)
+    register_storylines(main, _errors_to_exit_codes)
 
 
 _register_subcommands()

@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import re
 
+from lemminflect import getAllLemmas
+
 from summarizer.article import Article
 from summarizer.candidates import sentence_names, sentence_times
 from summarizer.dates import resolve_date
@@ -145,15 +147,21 @@ def _subject(text: str, names: list[str]) -> tuple[str | None, str | None]:
         if _DASH.match(after):
             continue
         found = _VERB_AFTER.match(after)
-        if found and content_stems(found.group(1)):
+        if found and _can_be_verb(found.group(1)):
             return name, found.group(1)
     return None, None
+
+
+def _can_be_verb(word: str) -> bool:
+    """A content word that can be a verb ("recalled", "owns"; not "supertanker" in
+    "the Saudi supertanker"): lemminflect's tables know each word's parts of speech."""
+    return bool(content_stems(word)) and "VERB" in getAllLemmas(word.lower())
 
 
 def _reported_verb(text: str) -> str | None:
     """The verb of a reported clause: 'on Monday it was recalling', 'it would examine'."""
     found = _REPORTED.search(text)
-    return found.group(1) if found else None
+    return found.group(1) if found and _can_be_verb(found.group(1)) else None
 
 
 def _speaker(text: str, names: list[str], speech: re.Match[str]) -> str:

@@ -13,12 +13,14 @@ from summarizer.schema import Analysis, BatchRecord
 
 def schemas() -> dict[str, type[BaseModel]]:
     from summarizer.evaluation.fixtures import Fixture
+    from summarizer.storylines.schema import Storylines
 
     return {
         "analysis.schema.json": Analysis,
         "article-input.schema.json": ArticleInput,
         "batch-record.schema.json": BatchRecord,
         "fixture.schema.json": Fixture,
+        "storylines.schema.json": Storylines,
     }
 
 
