@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
@@ -40,7 +40,17 @@ half_option = click.option(
     "reported on (report); each item's half is fixed by its id.",
 )
 DEFAULT_SYSTEMS = "pipeline,naive-bounded,naive,lead3,rules"
-DATASET_NAMES = ("summeval", "fnc1", "fnc1-natural", "wikievents", "ecbplus", "casie")
+# What --fail-under takes on ecbplus-topics (StorylineResult.metrics).
+STORYLINE_METRICS = ("stories_conll_f1", "events_gold_conll_f1", "events_predicted_conll_f1")
+DATASET_NAMES = (
+    "summeval",
+    "fnc1",
+    "fnc1-natural",
+    "wikievents",
+    "ecbplus",
+    "casie",
+    "ecbplus-topics",
+)
 
 
 def _eval() -> None:
@@ -141,6 +151,12 @@ def register(main: click.Group, model_options: Decorator, errors: Decorator) -> 
 
         if resume and out is None:
             raise click.UsageError("--resume needs --out, the run folder to resume")
+        if dataset == "ecbplus-topics":
+            floors = _floors(fail_under, STORYLINE_METRICS)
+            _storylines_run(
+                path, half, limit, systems, out, cache_path, no_cache, floors, overrides
+            )
+            return
         floors = _floors(fail_under)
         fixtures = _load_items(path, dataset, limit, half)
         if systems is None:
@@ -367,6 +383,50 @@ def register(main: click.Group, model_options: Decorator, errors: Decorator) -> 
     main.add_command(eval_group, "eval")
 
 
+def _storylines_run(
+    path: Path | None,
+    half: Half,
+    limit: int | None,
+    systems: str | None,
+    out: Path | None,
+    cache_path: Path | None,
+    no_cache: bool,
+    floors: dict[str, float],
+    overrides: dict[str, Any],
+) -> None:
+    """Stories and cross-article events on ECB+ topics; ``systems`` name what makes the
+    events of the predicted setting (default: the pipeline)."""
+    from summarizer.evaluation.storyline_eval import load_topics, run_storyline_eval
+    from summarizer.evaluation.storyline_report import print_result, write_run
+    from summarizer.evaluation.systems import SYSTEMS, make_system
+    from summarizer.settings import load_settings
+
+    if path is None:
+        raise click.UsageError("--dataset needs PATH, the dataset file or folder")
+    articles = load_topics(path, half, limit)
+    names = [n.strip() for n in (systems or "pipeline").split(",") if n.strip()]
+    if unknown := [n for n in names if n not in SYSTEMS and not n.startswith("pipeline:")]:
+        raise click.UsageError(f"unknown system(s) {unknown}; choose from {list(SYSTEMS)}")
+    settings = load_settings(**overrides)
+    cache = open_cache(cache_path, no_cache)
+    backends: dict[str, Any] = {}
+    chosen = [make_system(n, settings, cache, backends) for n in names]
+    try:
+        result = run_storyline_eval(articles, chosen, half)
+    finally:
+        for system in chosen:
+            system.close()
+        if cache:
+            cache.close()
+    out = out or Path("runs") / f"{time.strftime('%Y%m%d-%H%M%S')}-ecbplus-topics-{half}"
+    report = write_run(out, result, articles)
+    print_result(result, Console())
+    click.echo(f"items: {half} ({len(articles)} articles); wrote {out / 'summary.json'}, {report}")
+    if below := _below(result.metrics(), floors):
+        click.echo(f"storylines: {'; '.join(below)}", err=True)
+        sys.exit(1)
+
+
 def _load_items(
     path: Path | None, dataset: str | None, limit: int | None, half: Half = "all"
 ) -> list[Fixture]:
@@ -392,17 +452,19 @@ def _load_items(
     return fixtures
 
 
-def _floors(specs: tuple[str, ...]) -> dict[str, float]:
+def _floors(specs: tuple[str, ...], known: Sequence[str] | None = None) -> dict[str, float]:
+    """``METRIC=VALUE`` floors; ``known`` are the metric names (default: an item run's)."""
     from summarizer.evaluation.metrics import METRICS
 
+    known = list(METRICS) if known is None else known
     floors = {}
     for spec in specs:
         name, sep, value = spec.partition("=")
         name = name.strip()
-        if not sep or name not in METRICS:
+        if not sep or name not in known:
             raise click.UsageError(
                 f"bad --fail-under {spec!r}: write METRIC=VALUE with METRIC one of "
-                f"{', '.join(METRICS)}"
+                f"{', '.join(known)}"
             )
         try:
             floors[name] = float(value)
@@ -420,7 +482,7 @@ def _below(values: dict[str, float | None], floors: dict[str, float]) -> list[st
     out = []
     for name, floor in floors.items():
         value = values.get(name)
-        better = METRICS[name].higher_is_better
+        better = METRICS[name].higher_is_better if name in METRICS else True
         if value is None:
             out.append(f"{name} was not measured")
         elif (value < floor) if better else (value > floor):

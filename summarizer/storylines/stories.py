@@ -28,7 +28,7 @@ from summarizer.storylines.grouping import Matrix, clusters
 from summarizer.words import content_stems
 
 # Chosen on the tuning half of ECB+ dev topics: scripts/tune_storylines.py.
-KIND_THRESHOLD = 0.05
+KIND_THRESHOLD = 0.1
 STORY_THRESHOLD = 0.15
 NAME_WEIGHT = 1.0
 YEAR_WEIGHT = 1.0

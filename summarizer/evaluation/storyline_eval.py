@@ -1,0 +1,260 @@
+"""Storylines scored on ECB+ whole topics: stories against ``subtopic``, events against
+the cross-document coreference of ACTION mentions in annotated sentences.
+
+Each topic of ``ecbplus_topics_dev.jsonl`` holds two real-world events of one kind; a
+topic's half (tune / report) is fixed by its id, so a story is never split between
+halves. Three settings, each next to its baselines in the same run:
+
+- **stories**: article-level MUC, B-cubed, CEAF-e, LEA and CoNLL F1; baselines: every
+  article its own story, one story per topic (the gold topic);
+- **events, gold mentions**: our merging applied to ECB+'s own ACTION mentions
+  (comparable to the literature); baselines: one event per action lemma inside the
+  gold topic (the literature's lemma baseline) and over the whole set;
+- **events, predicted**: a system's events (the pipeline by default) matched to gold
+  mentions by span: the action's word inside the cited sentence overlapping a gold
+  mention. An event that matches none stays in the response as a mention the key
+  lacks, and so costs precision.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from collections import defaultdict
+from collections.abc import Callable, Hashable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from summarizer.article import Article
+from summarizer.coreference import PRF, conll_f1, scores
+from summarizer.errors import InputError
+from summarizer.evaluation.fixtures import Fixture
+from summarizer.evaluation.halves import Half, in_half
+from summarizer.evaluation.records import PredEvent
+from summarizer.evaluation.systems import System
+from summarizer.storylines.events import Mention, action_lemma, same_lemma
+from summarizer.storylines.stories import StoryArticle, group_stories
+
+DATASET = "ecbplus-topics"
+FILE = "ecbplus_topics_dev.jsonl"
+
+
+@dataclass(frozen=True)
+class GoldMention:
+    key: tuple[str, str]  # (doc, mention id)
+    start: int
+    end: int
+    text: str
+    cluster: str
+
+
+@dataclass(frozen=True)
+class TopicArticle:
+    doc: str
+    topic: str
+    subtopic: str
+    article: Article
+    mentions: list[GoldMention]
+
+    @property
+    def fixture(self) -> Fixture:
+        """The article as an eval item, for the systems that analyse it."""
+        slug = self.doc.removesuffix(".xml").lower().replace(".", "-")
+        return Fixture(
+            id=f"ecbplus-{slug}", source="ECB+", topic="events", text=self.article.text, labelled=[]
+        )
+
+
+@dataclass
+class StorylineResult:
+    half: Half
+    articles: int
+    topics: int
+    stories: dict[str, dict[str, Any]] = field(default_factory=dict)
+    events_gold: dict[str, dict[str, Any]] = field(default_factory=dict)
+    events_predicted: dict[str, dict[str, Any]] = field(default_factory=dict)
+    story_groups: list[list[str]] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def metrics(self) -> dict[str, float | None]:
+        """Our system's headline figures, by the names ``--fail-under`` takes."""
+        ours = self.events_predicted.get("storylines", {})
+        return {
+            "stories_conll_f1": self.stories["storylines"]["conll_f1"],
+            "events_gold_conll_f1": self.events_gold["storylines"]["conll_f1"],
+            "events_predicted_conll_f1": ours.get("conll_f1"),
+        }
+
+
+def load_topics(path: Path, half: Half = "all", limit: int | None = None) -> list[TopicArticle]:
+    file = path / FILE if path.is_dir() else path
+    if not file.is_file():
+        raise InputError(f"{DATASET} data file not found: {file}")
+    articles: list[TopicArticle] = []
+    for number, line in enumerate(file.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+            topic = str(row["topic"])
+            if not in_half(topic, half):  # a topic's two stories stay in one half
+                continue
+            articles.append(_article(row))
+        except (ValueError, KeyError, TypeError) as exc:
+            raise InputError(f"{file}: line {number} is not an ECB+ topics row: {exc}") from exc
+    if limit is not None:
+        articles = articles[:limit]
+    if not articles:
+        raise InputError(f"{file} has no article in the {half} half")
+    return articles
+
+
+def _article(row: dict[str, Any]) -> TopicArticle:
+    text = str(row["text"])
+    annotated = set(row["annotated_sentences"])
+    mentions = [
+        GoldMention(
+            (str(row["doc"]), str(m["m_id"])), m["start"], m["end"], m["text"], m["cluster"]
+        )
+        for m in row["mentions"]
+        if str(m["tag"]).startswith("ACTION") and m["sentence"] in annotated
+    ]
+    for m in mentions:
+        if text[m.start : m.end] != m.text:
+            raise ValueError(f"mention {m.key[1]} does not match the text at {m.start}-{m.end}")
+    return TopicArticle(
+        str(row["doc"]), str(row["topic"]), str(row["subtopic"]), Article.from_text(text), mentions
+    )
+
+
+def run_storyline_eval(
+    articles: Sequence[TopicArticle], systems: Sequence[System], half: Half
+) -> StorylineResult:
+    """Score stories and gold-mention events, and the events of each of ``systems``
+    (the predicted setting)."""
+    started = time.perf_counter()
+    result = StorylineResult(half, len(articles), len({a.topic for a in articles}))
+    by_subtopic = _groups(articles, lambda a: a.subtopic)
+    by_topic = _groups(articles, lambda a: a.topic)
+    stories = group_stories([StoryArticle(a.doc, a.article) for a in articles])
+    result.story_groups = [[articles[i].doc for i in s] for s in stories]
+    story_systems = {
+        "storylines": stories,
+        "singletons": [[i] for i in range(len(articles))],
+        "topic": by_topic,
+    }
+    for name, response in story_systems.items():
+        result.stories[name] = {
+            **_scored(by_subtopic, response),
+            "stories": len(response),
+            "topics_told_apart": _told_apart(articles, response),
+        }
+    result.stories["gold"] = {"stories": len(by_subtopic)}
+
+    mentions = [
+        Mention(m.key, index, m.text) for index, a in enumerate(articles) for m in a.mentions
+    ]
+    key = _clusters(mentions, [m.cluster for a in articles for m in a.mentions])
+    event_systems = {
+        "storylines": same_lemma(mentions, stories),
+        "lemma (topic)": same_lemma(mentions, by_topic),
+        "lemma (all)": same_lemma(mentions, [list(range(len(articles)))]),
+        "singletons": [[i] for i in range(len(mentions))],
+    }
+    for name, response in event_systems.items():
+        result.events_gold[name] = _scored(key, response)
+
+    for system in systems:
+        predicted, matched = _predicted_mentions(articles, system)
+        keys = [m.key for m in mentions]
+        gold: list[list[Hashable]] = [[keys[i] for i in cluster] for cluster in key]
+        for grouping, groups in (("storylines", stories), ("lemma (topic)", by_topic)):
+            found: list[list[Hashable]] = [
+                [predicted[i].key for i in c] for c in same_lemma(predicted, groups)
+            ]
+            label = grouping if len(systems) == 1 else f"{system.name}: {grouping}"
+            result.events_predicted[label] = {
+                **_scored(gold, found),
+                "mentions": len(predicted),
+                "gold_mentions_found": round(matched / max(len(mentions), 1), 4),
+            }
+    result.seconds = round(time.perf_counter() - started, 3)
+    return result
+
+
+def _predicted_mentions(
+    articles: Sequence[TopicArticle], system: System
+) -> tuple[list[Mention], int]:
+    """Each predicted event as a mention: keyed by the gold mention it matches, else
+    by itself (a mention the key lacks)."""
+    mentions: list[Mention] = []
+    matched: set[Hashable] = set()
+    for index, a in enumerate(articles):
+        for number, event in enumerate(system.predict(a.fixture, a.article).events):
+            gold = _match(a, event)
+            if gold is not None and gold.key not in matched:
+                matched.add(gold.key)
+                mentions.append(Mention(gold.key, index, event.action))
+            else:
+                mentions.append(Mention(("predicted", a.doc, str(number)), index, event.action))
+    return mentions, len(matched)
+
+
+def _match(article: TopicArticle, event: PredEvent) -> GoldMention | None:
+    """The gold mention that the event's action word covers in a cited sentence."""
+    lemma = action_lemma(event.action)
+    for span in event.evidence:
+        sentence = article.article.text[span.start : span.end]
+        for word_start, word in _words(sentence):
+            if action_lemma(word) != lemma:
+                continue
+            start = span.start + word_start
+            end = start + len(word)
+            for mention in article.mentions:
+                if mention.start < end and start < mention.end:
+                    return mention
+    return None
+
+
+def _words(text: str) -> list[tuple[int, str]]:
+    return [(m.start(), m.group()) for m in re.finditer(r"[A-Za-z][\w'’\-]*", text)]
+
+
+def _groups(articles: Sequence[TopicArticle], by: Callable[[TopicArticle], str]) -> list[list[int]]:
+    groups: dict[str, list[int]] = defaultdict(list)
+    for i, a in enumerate(articles):
+        groups[by(a)].append(i)
+    return list(groups.values())
+
+
+def _clusters(items: Sequence[object], labels: Sequence[str]) -> list[list[int]]:
+    groups: dict[str, list[int]] = defaultdict(list)
+    for i, label in enumerate(labels):
+        groups[label].append(i)
+    return list(groups.values())
+
+
+def _told_apart(articles: Sequence[TopicArticle], stories: Sequence[Sequence[int]]) -> str:
+    """How many topics have no story mixing their two subtopics."""
+    mixed = {articles[s[0]].topic for s in stories if len({articles[i].subtopic for i in s}) > 1}
+    topics = {a.topic for a in articles}
+    return f"{len(topics - mixed)}/{len(topics)}"
+
+
+def _scored(
+    key: Sequence[Sequence[Hashable]], response: Sequence[Sequence[Hashable]]
+) -> dict[str, Any]:
+    found: dict[str, PRF] = scores(key, response)
+    return {
+        **{
+            name: {
+                "precision": round(p.precision, 4),
+                "recall": round(p.recall, 4),
+                "f1": round(p.f1, 4),
+            }
+            for name, p in found.items()
+        },
+        "conll_f1": round(conll_f1(key, response), 4),
+    }
