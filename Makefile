@@ -9,7 +9,7 @@ DATA ?= ../shared/data
 # with the embedded model on 2 cores).
 CI_LIMIT ?= 3
 
-.PHONY: run test lint schemas eval eval-datasets eval-strategies meta eval-ci bench clean
+.PHONY: run test lint browser schemas eval eval-datasets eval-strategies meta eval-ci bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,8 +22,19 @@ run: $(STAMP)
 	$(BIN)/summarizer analyze examples/seed_article.txt
 
 ## Lint, type-check and run the whole test suite (slow tests included).
-test: lint
+test: lint browser
 	$(BIN)/pytest
+
+# The page tests open the HTML reports in Debian's headless chromium: installed here when
+# missing (as root, from Debian's packages); without it they are skipped outside CI.
+browser:
+	@if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			export DEBIAN_FRONTEND=noninteractive; \
+			apt-get install -y -q chromium chromium-driver >/dev/null \
+			|| (apt-get update -q >/dev/null && apt-get install -y -q chromium chromium-driver >/dev/null); \
+		else echo "chromium and chromium-driver are missing: the page tests will be skipped"; fi; \
+	fi
 
 lint: $(STAMP)
 	$(BIN)/ruff check summarizer tests scripts

@@ -11,13 +11,18 @@ from rich.console import Console
 from summarizer.evaluation.cli import Decorator
 
 
-def write_storylines(records: Path, output: Path, *, quiet: bool, console: Console) -> None:
+def write_storylines(
+    records: Path, output: Path, *, quiet: bool, console: Console, html: Path | None = None
+) -> None:
     from summarizer.storylines import storylines_from_file
+    from summarizer.storylines.page import storylines_page
     from summarizer.storylines.view import render_storylines
 
     storylines = storylines_from_file(records)
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(storylines.model_dump_json(indent=2) + "\n", encoding="utf-8")
+    if html is not None:
+        storylines_page(storylines, html)
     if not quiet:
         render_storylines(storylines, console)
     m = storylines.metadata
@@ -38,10 +43,15 @@ def register(main: click.Group, errors: Decorator) -> None:
         type=click.Path(dir_okay=False, path_type=Path),
         help="Storylines JSON (schemas/storylines.schema.json).",
     )
+    @click.option(
+        "--html",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="Also write the storylines as a self-contained HTML page.",
+    )
     @click.option("--quiet", "-q", is_flag=True, help="Only the one-line summary.")
     @errors
-    def storylines(records: Path, output: Path, quiet: bool, **_: Any) -> None:
+    def storylines(records: Path, output: Path, html: Path | None, quiet: bool, **_: Any) -> None:
         """Group the analyses of RECORDS (what `summarizer batch` writes) into stories,
         and merge the events their articles share. Failed records are skipped and
         counted."""
-        write_storylines(records, output, quiet=quiet, console=Console())
+        write_storylines(records, output, quiet=quiet, console=Console(), html=html)
