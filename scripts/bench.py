@@ -15,15 +15,20 @@ e  a warm-cache re-run of the whole fixture eval: wall time and model calls.
 f  peak memory (max RSS) of a 10,000-article batch against the loopback server.
 g  time and output tokens per article (with its claims) on the embedded model: the
    shipped defaults / the previous ones (the model wrote events, stances and labels).
+h  storylines of 10,000 generated analyses at a news feed's overlap (stories of 1 to
+   200 articles, heavy-tailed; kinds of event shared between stories): wall time and
+   peak memory of `summarizer storylines`, and how well it recovers the stories.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import datetime as dt
 import json
 import math
 import os
+import random
 import re
 import statistics
 import subprocess
@@ -43,6 +48,15 @@ from summarizer import Article, Settings  # noqa: E402
 from summarizer.backends.embedded import EmbeddedBackend  # noqa: E402
 from summarizer.evaluation.fixtures import Fixture, load_fixtures  # noqa: E402
 from summarizer.pipeline import Pipeline  # noqa: E402
+from summarizer.schema import (  # noqa: E402
+    Analysis,
+    ArticleInfo,
+    Event,
+    Metadata,
+    Span,
+    Summary,
+    Usage,
+)
 
 FIXTURES = ROOT / "evals" / "fixtures"
 TARGETS = {
@@ -53,6 +67,7 @@ TARGETS = {
     "e": "0 calls, < 2 s",
     "f": "< 200 MB",
     "g": "≤ 1.0× time, ≤ 0.5× tokens",
+    "h": "≤ 60 s, < 500 MB",
 }
 # Row g's "before": the embedded model's defaults until issue 14 (it wrote its events,
 # stances and claim labels).
@@ -345,6 +360,127 @@ def bench_memory(count: int) -> Row:
     )
 
 
+# --- storylines: h -----------------------------------------------------------------
+
+
+FEED_METADATA = Metadata(
+    backend="embedded",
+    model="bench",
+    mode="json",
+    strategy="per_task",
+    prompt_versions={},
+    usage=Usage(),
+    calls=0,
+    attempts=0,
+    chunks=1,
+    latency_s=0.0,
+    warnings=[],
+)
+
+
+def _feed(count: int, seed: int = 0) -> tuple[list[str], list[list[int]]]:
+    """``count`` batch records of generated analyses, and the true stories (indices).
+
+    Words come from the fixtures' texts. Each story has a kind of event (40 kinds, each
+    with its own words and verbs, so stories of one kind look alike), its own names, a
+    place and a date; its articles mix those with common words, and report events whose
+    actions are the kind's verbs.
+    """
+    rng = random.Random(seed)
+    words = sorted({w for f in load_fixtures(FIXTURES) for w in re.findall(r"[a-z]{4,}", f.text)})
+    kinds = [(rng.sample(words, 40), rng.sample(words, 6)) for _ in range(40)]
+    syllables = ["ka", "lo", "ver", "min", "sta", "dor", "el", "ri", "ban", "tu", "mar", "os"]
+
+    def name() -> str:
+        return "".join(rng.choices(syllables, k=3)).capitalize()
+
+    # Names that any story may mention in passing (officials, agencies, countries).
+    incidental = [f"{name()} {name()}" for _ in range(300)]
+    records: list[str] = []
+    stories: list[list[int]] = []
+    start = dt.date(2026, 1, 1)
+    while len(records) < count:
+        size = min(count - len(records), max(1, int(rng.paretovariate(1.2))), 200)
+        kind_words, verbs = rng.choice(kinds)
+        story_words = rng.sample(words, 30)
+        people = [f"{name()} {name()}" for _ in range(5)]
+        place, day = name(), start + dt.timedelta(days=rng.randrange(60))
+        members = []
+        for _ in range(size):
+            sentences = []
+            for k in range(15):
+                body = rng.sample(kind_words, 2) + rng.sample(story_words, 2) + rng.sample(words, 7)
+                rng.shuffle(body)
+                who = rng.choice(people) if rng.random() < 0.6 else rng.choice(incidental)
+                when = f" in {place} on {day:%B} {day.day}, {day.year}" if k % 5 == 0 else ""
+                sentences.append(f"{who} {rng.choice(verbs)} {' '.join(body)}{when}.")
+            text = " ".join(sentences)
+            offsets, at = [], 0
+            for sentence in sentences:
+                offsets.append((at, at + len(sentence)))
+                at += len(sentence) + 1
+            events = []
+            for n in rng.sample(range(15), 4):
+                a, b = offsets[n]
+                span = Span(text=text[a:b], start=a, end=b, sentence=n + 1)
+                actor, verb = sentences[n].split(" ", 3)[:2], sentences[n].split()[2]
+                events.append(
+                    Event(actors=[" ".join(actor)], action=verb, targets=[], time_text=None,
+                          date=day, location=place, status="happened", evidence=[span])
+                )  # fmt: skip
+            analysis = Analysis(
+                article=ArticleInfo(title=None, published=day, text=text, sentences=15),
+                summary=Summary(headline=sentences[0][:80], text=sentences[0], key_points=[]),
+                events=events,
+                stances=[],
+                claims=[],
+                metadata=FEED_METADATA,
+            )
+            members.append(len(records))
+            record = {"id": f"a{len(records)}", "line": len(records) + 1, "ok": True}
+            records.append(json.dumps({**record, "analysis": analysis.model_dump(mode="json")}))
+        stories.append(members)
+    return records, stories
+
+
+def bench_storylines(count: int) -> Row:
+    from summarizer.coreference import conll_f1
+
+    records, truth = _feed(count)
+    with tempfile.TemporaryDirectory() as tmp:
+        path, out, peak = Path(tmp) / "records.jsonl", Path(tmp) / "s.json", Path(tmp) / "peak"
+        path.write_text("\n".join(records) + "\n", encoding="utf-8")
+        size = path.stat().st_size
+        command = [
+            sys.executable,
+            "-c",
+            _PEAK,
+            str(peak),
+            "storylines",
+            str(path),
+            "-o",
+            str(out),
+            "-q",
+        ]
+        started = time.perf_counter()
+        done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
+        wall = time.perf_counter() - started
+        assert done.returncode == 0, done.stderr
+        peak_mb = int(peak.read_text()) / 1024
+        found = json.loads(out.read_text())
+    index = {f"a{i}": i for i in range(count)}
+    stories = [[index[a] for a in s["articles"]] for s in found["stories"]]
+    f1 = conll_f1(truth, stories)
+    return Row(
+        "h",
+        f"storylines of {count:,} analyses",
+        f"{wall:.0f} s, {peak_mb:.0f} MB",
+        f"{len(truth):,} true stories, {len(stories):,} found (CoNLL F1 {f1:.3f}); "
+        f"{size / 1e6:.0f} MB of records; the whole process, interpreter and imports included",
+        {"seconds": wall, "peak_mb": peak_mb, "conll_f1": f1, "stories": len(stories)},
+    )
+
+
 # --- the eval: e -------------------------------------------------------------------
 
 
@@ -376,10 +512,10 @@ def bench_warm_eval(cache: Path, systems: str) -> Row:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--only", default="a,b,c,d,e,f,g", help="comma-separated: a,...,g")
+    parser.add_argument("--only", default="a,b,c,d,e,f,g,h", help="comma-separated: a,...,h")
     parser.add_argument("--articles", type=int, default=5, help="articles for a, b, c, g")
     parser.add_argument("--rounds", type=int, default=2, help="rounds for a")
-    parser.add_argument("--batch-size", type=int, default=10_000, help="articles for f")
+    parser.add_argument("--batch-size", type=int, default=10_000, help="articles for f, h")
     parser.add_argument("--seconds", type=float, default=6.0, help="ideal run time per level, d")
     parser.add_argument(
         "--cache",
@@ -410,6 +546,8 @@ def main() -> None:
         done(bench_memory(options.batch_size))
     if "g" in wanted:
         done(bench_defaults(options.articles))
+    if "h" in wanted:
+        done(bench_storylines(options.batch_size))
     rows.sort(key=lambda r: r.key)
     print(f"\n{os.cpu_count()} cores; {time.strftime('%Y-%m-%d')}\n")
     print("| | benchmark | measured | target | detail |")

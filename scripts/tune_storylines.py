@@ -34,8 +34,8 @@ def score(articles: list[TopicArticle], settings: StorySettings) -> float:
     gold: dict[str, list[int]] = {}
     for i, a in enumerate(articles):
         gold.setdefault(a.subtopic, []).append(i)
-    vectors = article_vectors([a.article for a in articles])
-    stories = group_stories([StoryArticle(a.doc, a.article) for a in articles], settings, vectors)
+    chosen = [StoryArticle(a.doc, a.article.text) for a in articles]
+    stories = group_stories(chosen, settings, article_vectors(chosen))
     return conll_f1(list(gold.values()), stories)
 
 

@@ -20,7 +20,7 @@ from sklearn.preprocessing import normalize
 
 from summarizer import InputError, Settings, Storylines, build_storylines, run_batch
 from summarizer.schema import Analysis
-from summarizer.storylines.grouping import average_link, clusters
+from summarizer.storylines.grouping import NEIGHBOURS, average_link, blocks, clusters
 from tests.scripted_server import ScriptedServer
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
@@ -222,7 +222,8 @@ def test_the_python_api_puts_every_article_in_exactly_one_story(records: Path) -
 
 def test_blocking_gives_the_same_clusters_as_clustering_everything() -> None:
     rng = np.random.default_rng(7)
-    dense = rng.random((60, 40)) * (rng.random((60, 40)) < 0.15)
+    # As many rows as a run clusters exactly (each row's NEIGHBOURS nearest are all).
+    dense = rng.random((NEIGHBOURS + 1, 40)) * (rng.random((NEIGHBOURS + 1, 40)) < 0.15)
     # Three planted groups of near-copies, so that blocks are not all singletons.
     for start in (0, 10, 20):
         dense[start : start + 5] = dense[start] + 0.05 * rng.random(40)
@@ -232,6 +233,17 @@ def test_blocking_gives_the_same_clusters_as_clustering_everything() -> None:
         whole = average_link(np.asarray((vectors @ vectors.T).todense()), threshold)
         assert sorted(map(sorted, blocked)) == sorted(map(sorted, whole))
     assert [0, 1, 2, 3, 4] in clusters(vectors, 0.9)
+
+
+def test_a_block_too_large_is_cut_along_its_weakest_edges() -> None:
+    # Two tight groups of 4 joined by one weak edge: one component of 8.
+    weights = {(0, 1): 0.9, (1, 2): 0.9, (2, 3): 0.9, (4, 5): 0.8, (5, 6): 0.8, (6, 7): 0.8}
+    weights[(3, 4)] = 0.2
+    rows, cols = zip(*weights, strict=True)
+    graph = sp.csr_matrix((list(weights.values()), (rows, cols)), shape=(8, 8))
+    graph = graph.maximum(graph.T).tocsr()
+    assert blocks(graph, max_block=8) == [list(range(8))]
+    assert sorted(blocks(graph, max_block=4)) == [[0, 1, 2, 3], [4, 5, 6, 7]]
 
 
 @pytest.mark.skipif(not DATA.is_dir(), reason="../shared/data is absent")

@@ -138,7 +138,7 @@ def run_storyline_eval(
     result = StorylineResult(half, len(articles), len({a.topic for a in articles}))
     by_subtopic = _groups(articles, lambda a: a.subtopic)
     by_topic = _groups(articles, lambda a: a.topic)
-    stories = group_stories([StoryArticle(a.doc, a.article) for a in articles])
+    stories = group_stories([StoryArticle(a.doc, a.article.text) for a in articles])
     result.story_groups = [[articles[i].doc for i in s] for s in stories]
     story_systems = {
         "storylines": stories,

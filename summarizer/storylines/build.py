@@ -7,8 +7,8 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 
 import numpy as np
+import scipy.sparse as sp
 
-from summarizer.article import Article
 from summarizer.errors import InputError
 from summarizer.schema import Analysis, Event
 from summarizer.storylines.events import Mention, same_lemma
@@ -24,7 +24,6 @@ from summarizer.storylines.schema import (
     StorylinesMetadata,
 )
 from summarizer.storylines.stories import (
-    ArticleVectors,
     StoryArticle,
     StorySettings,
     article_vectors,
@@ -54,9 +53,12 @@ def build_storylines(
         raise InputError(f"article id {twice!r} occurs twice")
     model = check_one_model(list(analyses))
     settings = settings or StorySettings()
-    articles = [StoryArticle(i, _article(a)) for i, a in analyses]
-    vectors = article_vectors([a.article for a in articles])
+    articles = [
+        StoryArticle(i, a.article.text, a.article.title, a.article.published) for i, a in analyses
+    ]
+    vectors = article_vectors(articles)
     stories = group_stories(articles, settings, vectors)
+    joined = vectors.joined(settings.name_weight, settings.year_weight)
     located = [
         (index, number)
         for index, (_, analysis) in enumerate(analyses)
@@ -76,7 +78,7 @@ def build_storylines(
         built.append(
             Story(
                 id=story_id,
-                title=_title(analyses, stories[s], vectors, settings),
+                title=_title(analyses, stories[s], joined),
                 articles=[ids[i] for i in stories[s]],
                 events=[
                     _event(f"{story_id}/event-{n}", [located[m] for m in e], analyses)
@@ -98,20 +100,12 @@ def build_storylines(
     )
 
 
-def _article(analysis: Analysis) -> Article:
-    info = analysis.article
-    return Article.from_text(info.text, title=info.title, published=info.published)
-
-
 def _title(
-    analyses: Sequence[tuple[str, Analysis]],
-    members: list[int],
-    vectors: ArticleVectors,
-    settings: StorySettings,
+    analyses: Sequence[tuple[str, Analysis]], members: list[int], joined: sp.csr_matrix
 ) -> str:
     """The title (else the headline) of the article most like the story's others."""
-    joined = vectors.joined(settings.name_weight, settings.year_weight)[members]
-    centrality = np.asarray((joined @ joined.T).sum(axis=1)).ravel()
+    rows = joined[members]
+    centrality = np.asarray((rows @ rows.T).sum(axis=1)).ravel()
     analysis = analyses[members[int(centrality.argmax())]][1]
     return analysis.article.title or analysis.summary.headline
 
