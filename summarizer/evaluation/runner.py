@@ -66,6 +66,9 @@ class RunSummary(BaseModel):
     config: dict[str, dict[str, Any]] = Field(default_factory=dict)
     # The content hash of the package's code and prompts that made the run.
     code: str | None = None
+    # Per system whose prompts differ from the shipped ones: template name -> unified
+    # diff against the shipped template (what a prompt-variant run compares).
+    prompt_diffs: dict[str, dict[str, str]] = Field(default_factory=dict)
 
 
 Progress = Callable[[int, int, ItemRecord], None]
