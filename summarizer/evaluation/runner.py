@@ -28,7 +28,13 @@ from summarizer.evaluation.fixtures import Fixture
 from summarizer.evaluation.halves import Half
 from summarizer.evaluation.metrics import QUALITY, worst
 from summarizer.evaluation.records import Prediction
-from summarizer.evaluation.systems import System, article_hash, article_of, system_config
+from summarizer.evaluation.systems import (
+    System,
+    article_hash,
+    article_of,
+    prompt_diffs,
+    system_config,
+)
 from summarizer.schema import ClaimLabel, Usage
 
 ITEMS = "items.jsonl"
@@ -134,6 +140,7 @@ def run_eval(
         half=half,
         config={s.name: system_config(s) for s in systems},
         code=code_hash(),
+        prompt_diffs={s.name: d for s in systems if (d := prompt_diffs(s))},
     )
     (out_dir / SUMMARY).write_text(summary.model_dump_json(indent=2) + "\n", encoding="utf-8")
     return summary

@@ -428,6 +428,13 @@ def article_hash(fixture: Fixture) -> str:
     return hashlib.sha256("\x1e".join(parts).encode("utf-8")).hexdigest()
 
 
+def prompt_diffs(system: System) -> dict[str, str]:
+    """Template name -> unified diff against the shipped template, for a system whose
+    prompts come from another folder (``pipeline:prompts=DIR``); empty otherwise."""
+    diffs = getattr(system, "prompt_diffs", None)
+    return diffs() if callable(diffs) else {}
+
+
 def system_config(system: System) -> dict[str, Any]:
     """What decides a system's answers besides the article and the code (its settings
     and prompt versions): recorded with a run, compared by the gate."""
