@@ -190,7 +190,7 @@ class Analyser:
         parallel = backend.parallel if backend else settings.backend != "embedded"
         self.concurrency = max(1, concurrency) if parallel else 1
         self.model_calls = 0
-        self._versions = load_prompts().versions
+        self._versions = load_prompts(settings.prompts).versions
         self._backend = backend
         self._owns_backend = backend is None
         self._pipeline: Pipeline | None = None

@@ -107,6 +107,12 @@ def model_options(func: F) -> F:
             "Default: off.",
         ),
         click.option(
+            "--prompts",
+            type=click.Path(file_okay=False, path_type=Path),
+            help="A folder of edited prompt templates (see `summarizer prompts copy`); "
+            "a template it lacks is the shipped one.",
+        ),
+        click.option(
             "--logprobs/--no-logprobs",
             default=None,
             help="Ask an endpoint for log-probabilities: generated labels get a "
@@ -225,11 +231,13 @@ def schema(out: Path | None, check: bool) -> None:
 def _register_subcommands() -> None:
     from summarizer.batch_cli import register as register_batch
     from summarizer.evaluation.cli import register as register_eval
+    from summarizer.prompts_cli import register as register_prompts
     from summarizer.storylines_cli import register as register_storylines
 
     register_batch(main, model_options, _errors_to_exit_codes)
     register_eval(main, model_options, _errors_to_exit_codes)
     register_storylines(main, _errors_to_exit_codes)
+    register_prompts(main, _errors_to_exit_codes)
 
 
 _register_subcommands()

@@ -53,7 +53,7 @@ class Pipeline:
     def __init__(self, settings: Settings, backend: Backend, prompts: Prompts | None = None):
         self.settings = settings
         self.backend = backend
-        self.prompts = prompts or load_prompts()
+        self.prompts = prompts or load_prompts(settings.prompts)
         self.caller = StructuredCaller(backend, settings)
         self.score = scorer_of(backend)
         if settings.claim_labelling == "scores" and self.score is None:

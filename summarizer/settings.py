@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit, urlunsplit
 
@@ -116,6 +117,11 @@ class Settings(BaseSettings):
         "nothing generated (the embedded model only); generated: the model writes them; "
         "rule: a fixed label. Unset: the measured best for the embedded model, "
         "generated for an endpoint.",
+    )
+    prompts: Path | None = Field(
+        default=None,
+        description="A folder of edited prompt templates (`summarizer prompts copy DIR` "
+        "starts one); a template it lacks is the shipped one. Checked before any call.",
     )
     logprobs: bool = Field(
         default=False,

@@ -16,10 +16,12 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
+import re
 from functools import lru_cache
 from typing import TYPE_CHECKING, Annotated, Any, Protocol
 
-from pydantic import BaseModel, Field, TypeAdapter, ValidationError
+from pydantic import BaseModel, Field, SecretStr, TypeAdapter, ValidationError
 from rapidfuzz import fuzz
 
 from summarizer import label_logprobs
@@ -78,7 +80,14 @@ def make_system(
     """The system ``name`` names; pipeline variants (``pipeline:FIELD=VALUE...``) passed
     the same ``backends`` share a loaded model."""
     if name == "pipeline" or name.startswith("pipeline:"):
-        return PipelineSystem(variant(name, settings), name, cache, backends)
+        parts = variant_parts(name)
+        system = PipelineSystem(variant(name, settings), parts.get("name", name), cache, backends)
+        if "concurrency" in parts:
+            try:
+                system.concurrency = max(1, int(parts["concurrency"]))
+            except ValueError:
+                raise ConfigError(f"{name!r}: concurrency must be a whole number") from None
+        return system
     if name == "naive":
         return NaiveSystem(settings)
     if name == "naive-bounded":
@@ -123,13 +132,20 @@ class PipelineSystem:
     ) -> None:
         self.name = name
         self.replayed_calls = 0
+        # Requests in flight for this system (an endpoint's own limit); None: the run's.
+        self.concurrency: int | None = None
         self._settings = settings
         self._cache = cache
         self._backends = backends if backends is not None else {}
         self._pipeline: Pipeline | None = None
+        # A variant's prompt folder is checked now, before any call of the run.
+        self._prompts = load_prompts(settings.prompts)
+
+    def prompt_diffs(self) -> dict[str, str]:
+        return self._prompts.diffs()
 
     def cache_parts(self) -> dict[str, Any]:
-        versions = load_prompts().versions
+        versions = self._prompts.versions
         return {
             "system": "pipeline",
             "strategy": self._settings.strategy,
@@ -145,7 +161,7 @@ class PipelineSystem:
             key = _backend_key(self._settings)
             if key not in self._backends:
                 self._backends[key] = make_backend(self._settings)
-            self._pipeline = Pipeline(self._settings, self._backends[key])
+            self._pipeline = Pipeline(self._settings, self._backends[key], self._prompts)
         claims = [c.claim for c in fixture.claims]
         analysis = self._pipeline.run_with(article, claims, self._answer, self._score)
         return Prediction.from_analysis(analysis)
@@ -209,45 +225,76 @@ class PipelineSystem:
 
 
 def _backend_key(settings: Settings) -> str:
-    # What a variant may change without needing another backend: the prompts it sends
-    # and what it does with the answers.
-    return settings.model_dump_json(exclude={"strategy", *PIPELINE_OPTIONS})
+    # What a variant may change without needing another backend: the prompts it sends,
+    # what it asks for and what it does with the answers.
+    return settings.model_dump_json(exclude={"strategy", "prompts", "logprobs", *PIPELINE_OPTIONS})
 
 
 def variant(spec: str, settings: Settings) -> Settings:
-    """``settings`` changed by a spec's ``key=value`` parts (``pipeline:summary=lead``)."""
-    _, *parts = spec.split(":")
+    """``settings`` changed by a spec's ``key=value`` parts (``pipeline:summary=lead``,
+    ``pipeline:model=m:base_url=http://host:8000/v1:api_key_env=MY_KEY``)."""
     changes: dict[str, Any] = {}
-    for part in parts:
-        key, sep, value = part.partition("=")
-        key = key.strip().replace("-", "_")
-        if not sep or key not in VARIANT_FIELDS:
-            raise ConfigError(
-                f"bad variant {part!r} in {spec!r}: write pipeline:FIELD=VALUE with FIELD "
-                f"one of {', '.join(VARIANT_FIELDS)}"
-            )
+    for key, value in variant_parts(spec).items():
+        if key in SYSTEM_FIELDS:
+            continue
         field = Settings.model_fields[key]
         try:
             kind: Any = (
                 Annotated[field.annotation, *field.metadata] if field.metadata else field.annotation
             )
-            changes[key] = TypeAdapter(kind).validate_python(value.strip(), strict=False)
+            changes[key] = TypeAdapter(kind).validate_python(value, strict=False)
         except ValidationError as exc:
-            raise ConfigError(f"bad variant {part!r} in {spec!r}: {one_line(exc, key)}") from None
+            raise ConfigError(
+                f"bad variant {key}={value!r} in {spec!r}: {one_line(exc, key)}"
+            ) from None
+    if "api_key_env" in (parts := variant_parts(spec)):
+        # The key is read from the variable the spec names: never written to a run file.
+        variable = parts["api_key_env"]
+        if not os.environ.get(variable):
+            raise ConfigError(f"{spec!r}: environment variable {variable} is not set")
+        changes["api_key"] = SecretStr(os.environ[variable])
     return settings.model_copy(update=changes)
 
 
-# What a variant may change: how the pipeline asks and what it keeps; not the endpoint.
+def variant_parts(spec: str) -> dict[str, str]:
+    """A spec's ``key=value`` parts. Parts are split at a colon that starts the next
+    ``key=``, so a URL's colons stay in its value."""
+    _, _, rest = spec.partition(":")
+    parts: dict[str, str] = {}
+    for part in _PART.split(rest) if rest else []:
+        key, sep, value = part.partition("=")
+        key = key.strip().replace("-", "_")
+        if not sep or key not in (*VARIANT_FIELDS, *SYSTEM_FIELDS):
+            raise ConfigError(
+                f"bad variant {part!r} in {spec!r}: write pipeline:FIELD=VALUE with FIELD "
+                f"one of {', '.join((*VARIANT_FIELDS, *SYSTEM_FIELDS))}"
+            )
+        parts[key] = value.strip()
+    return parts
+
+
+_PART = re.compile(r":(?=[A-Za-z_][\w-]*=)")
+# What a variant may change: how the pipeline asks and what it keeps, and, to compare
+# endpoints in one run, which model answers where.
 VARIANT_FIELDS = (
     "strategy",
     *PIPELINE_OPTIONS,
+    "prompts",
+    "model",
+    "base_url",
+    "logprobs",
     "temperature",
     "repeat_penalty",
     "reasks",
     "mode",
     "max_output_tokens",
+    "context_tokens",
+    "timeout",
     "seed",
 )
+# Parts that belong to the system, not its settings: a short name for tables, the
+# environment variable that holds its API key, and its own requests in flight.
+SYSTEM_FIELDS = ("name", "api_key_env", "concurrency")
 
 
 class NaiveEvent(BaseModel):
