@@ -53,6 +53,7 @@ eval-datasets: $(STAMP)
 	$(BIN)/summarizer eval --dataset fnc1 $(DATA) --half report --out runs/fnc1
 	$(BIN)/summarizer eval --dataset fnc1-natural $(DATA) --half report --systems pipeline,lead3,rules,constant:agree,constant:disagree,constant:discuss,constant:unrelated,gate:agree,gate:disagree,gate:discuss --out runs/fnc1-natural
 	$(BIN)/summarizer eval --dataset casie $(DATA) --half report --out runs/casie
+	$(BIN)/summarizer eval --dataset ecbplus-topics $(DATA) --half report --systems rules --out runs/ecbplus-topics
 	$(BIN)/summarizer eval meta $(DATA)
 
 ## How defaults are chosen: every quality option as a pipeline variant, with the
@@ -70,7 +71,8 @@ meta: $(STAMP)
 ## CI: every fixture with the embedded model, gated against the committed reference run
 ## (a failed or missing item, a significant drop on any quality metric, or a changed
 ## setting or prompt fails it); then a few articles of each dataset when the data folder
-## is there, failing on any failed item.
+## is there, failing on any failed item; and the storylines of ECB+ topics (no model
+## call), failing below their floors.
 # The gate compares only our pipeline, so CI skips the naive baselines (3-4 times slower
 # per article than the pipeline on the embedded model); `make eval` runs them all.
 eval-ci: $(STAMP)
@@ -82,6 +84,7 @@ eval-ci: $(STAMP)
 			$(BIN)/summarizer eval --dataset $$d $(DATA) --limit $(CI_LIMIT) --systems pipeline,lead3 --out runs/ci-$$d --no-cache --quiet --fail-under valid_rate=1 || exit 1; \
 		done; \
 		$(BIN)/summarizer eval meta $(DATA); \
+		$(BIN)/summarizer eval --dataset ecbplus-topics $(DATA) --half report --systems rules --out runs/ci-ecbplus-topics --fail-under stories_conll_f1=0.9 --fail-under events_gold_conll_f1=0.75 > /dev/null || exit 1; \
 	else echo "no data folder at $(DATA): dataset evals skipped"; fi
 
 ## Benchmarks (speed, tokens, throughput, memory): ratios measured side by side in one run.
