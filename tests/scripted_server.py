@@ -103,7 +103,7 @@ def canned(tool: str, body: dict[str, Any]) -> dict[str, Any]:
 class Step:
     """One scripted reply.
 
-    ``kind``: answer | raw | status | hang | length | empty | reset | trickle.
+    ``kind``: answer | raw | status | hang | length | empty | reset | trickle | graded.
     """
 
     kind: str
@@ -126,6 +126,13 @@ def status(code: int, headers: dict[str, str] | None = None, echo_key: bool = Fa
     """An HTTP error; ``echo_key`` puts the request's Authorization header in its message,
     as some proxies and providers do."""
     return Step("status", status=code, headers=headers or {}, echo_key=echo_key)
+
+
+def graded(digit: str, top: dict[str, float] | None = None) -> Step:
+    """A judge's answer: ``digit`` as the message's content. When the request asks for
+    ``logprobs``, one token, the digit, with ``top`` (token -> probability) as its top
+    alternatives (the digit's own probability is its entry there, else 1)."""
+    return Step("graded", (digit, top))
 
 
 def trickle(seconds: float) -> Step:
@@ -262,6 +269,11 @@ class ScriptedServer:
                     self._json(200, _completion(tool, step.payload, "length"))
                 elif step.kind == "raw":
                     self._json(200, _completion(tool, step.payload, "tool_calls"))
+                elif step.kind == "graded":
+                    delay = server.latency(body) if callable(server.latency) else server.latency
+                    if delay:
+                        time.sleep(delay)
+                    self._json(200, _graded_completion(*step.payload, body))
                 else:
                     delay = server.latency(body) if callable(server.latency) else server.latency
                     if delay:
@@ -361,6 +373,23 @@ def _content_completion(text: str, body: dict[str, Any]) -> dict[str, Any]:
                 for i, piece in enumerate(pieces)
                 if piece
             ]
+        }
+    return completion
+
+
+def _graded_completion(digit: str, top: dict[str, float] | None, body: dict[str, Any]) -> Any:
+    completion = _completion("", None, "stop")
+    choice = completion["choices"][0]
+    choice["message"]["content"] = digit
+    completion["usage"] = {"prompt_tokens": 100, "completion_tokens": 1, "total_tokens": 101}
+    if body.get("logprobs"):
+
+        def entry(token: str, probability: float) -> dict[str, Any]:
+            return {"token": token, "logprob": math.log(probability), "bytes": list(token.encode())}
+
+        alternatives = [entry(t, p) for t, p in (top or {}).items()]
+        choice["logprobs"] = {
+            "content": [{**entry(digit, (top or {}).get(digit, 1.0)), "top_logprobs": alternatives}]
         }
     return completion
 

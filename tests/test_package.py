@@ -44,6 +44,12 @@ DOCUMENTED = {
     "BatchRecord",
     "BatchSummary",
     "ResponseCache",
+    "Story",
+    "StoryEvent",
+    "StorySettings",
+    "Storylines",
+    "build_storylines",
+    "storylines_from_file",
 }
 
 

@@ -134,3 +134,52 @@ def test_eval_report_shows_metrics_and_items(browser: Any, tmp_path: Path) -> No
     assert browser.find_elements(By.TAG_NAME, "table")
     assert len(browser.find_elements(By.TAG_NAME, "details")) >= 10
     assert page.stat().st_size < 2_000_000
+
+
+from tests.test_report import (  # noqa: E402  (the report tests' runs and plants)
+    BIG,
+    FIXTURES,
+    PLANTED_DIFF,
+    cli,
+    edited,
+    plant_changes,
+    runs,  # noqa: F401  (the module's fixture)
+)
+
+
+def test_compare_page_and_prompt_variants_show_in_the_browser(
+    browser: Any,
+    runs: dict[str, Path],  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    from selenium.webdriver.common.by import By
+
+    diffs = {"rules": {"summary.j2": PLANTED_DIFF}}
+    after = edited(runs["b"], tmp_path / "b", plant_changes, prompt_diffs=diffs)
+    page = tmp_path / "compare.html"
+    done = cli("compare", str(runs["a"]), str(after), "--system", "rules", "--html", str(page))
+    assert done.returncode == 0, done.stderr
+    assert _open(browser, page) == []
+    rows = browser.find_elements(By.CSS_SELECTOR, "table#changes tr")
+    assert len(rows) >= 20 and all(row.is_displayed() for row in rows)
+    items = browser.find_elements(By.CSS_SELECTOR, "details.item")
+    assert items and items[0].find_element(By.TAG_NAME, "summary").text.startswith(BIG)
+    assert "PLANTED <script>alert('x')</script>" in items[0].text
+    added = browser.find_element(By.CSS_SELECTOR, "pre.diff span.add")
+    assert added.is_displayed() and "<script>alert('diff')</script>" in added.text
+    assert page.stat().st_size < 2_000_000
+
+    # The run's report as the CLI writes it: rescore renders it from the run's summary.
+    run = edited(runs["a"], tmp_path / "a", lambda line: None, prompt_diffs=diffs)
+    done = cli("rescore", str(run), str(FIXTURES))
+    assert done.returncode == 0, done.stderr
+    report = run / "report.html"
+    assert _open(browser, report) == []
+    assert len(browser.find_elements(By.CSS_SELECTOR, "table#metrics tr[data-metric]")) > 20
+    charts = browser.find_elements(By.CSS_SELECTOR, "table#metrics svg.dist")
+    assert len(charts) > 20 and all(c.size["height"] > 20 and c.size["width"] > 150 for c in charts)
+    variants = browser.find_element(By.ID, "prompt-variants")
+    assert variants.is_displayed()
+    shown = browser.find_element(By.CSS_SELECTOR, "pre.diff").text
+    assert "+Keep it <script>alert('diff')</script> short & plain." in shown
+    assert report.stat().st_size < 2_000_000

@@ -7,6 +7,7 @@ import jinja2
 import pytest
 
 from summarizer import Article
+from summarizer.errors import ConfigError
 from summarizer.prompts import TASKS, load_prompts
 from summarizer.resources import data_dir
 
@@ -33,9 +34,13 @@ def test_missing_variable_is_an_error(tmp_path: Path, seed_text: str) -> None:
     copy = tmp_path / "prompts"
     shutil.copytree(data_dir("prompts"), copy)
     (copy / "summary.j2").write_text("TASK: {{ not_given }}\n")
-    prompts = load_prompts(copy)
+    # Refused when the folder is loaded, before any call, naming the file and variable.
+    with pytest.raises(ConfigError, match=r"summary\.j2: uses not_given"):
+        load_prompts(copy)
+    # A variable only a rendering can find missing is still an error there, not ''.
+    (copy / "summary.j2").write_text("TASK: {{ claims[5] }}\n")
     with pytest.raises(jinja2.UndefinedError):
-        prompts.messages("summary", Article.from_text(seed_text).passage())
+        load_prompts(copy).messages("summary", Article.from_text(seed_text).passage(), claims=[])
 
 
 def test_tasks_share_their_prefix_and_the_article_is_delimited_data(seed_text: str) -> None:

@@ -126,6 +126,21 @@ def register(main: click.Group, model_options: Decorator, errors: Decorator) -> 
         help="Exit 1 if the first system's METRIC is below VALUE (repeatable; for CI, e.g. "
         "valid_rate=1). For a lower-is-better metric (failed_rate), above VALUE.",
     )
+    @click.option(
+        "--judge",
+        "judge_spec",
+        metavar="embedded|MODEL",
+        help="Also grade every summary's faithfulness and relevance (1-5) with this judge "
+        "model: the embedded one, or a model at --judge-base-url (default: --base-url, "
+        "else the environment's endpoint). Off by default.",
+    )
+    @click.option("--judge-base-url", help="The judge's OpenAI-compatible endpoint.")
+    @click.option(
+        "--judge-logprobs/--no-judge-logprobs",
+        default=None,
+        help="Ask the judge's endpoint for top log-probabilities: the grade is their "
+        "weighted mean over 1-5, not the digit. Default: off.",
+    )
     @model_options
     @errors
     def run(
@@ -141,9 +156,13 @@ def register(main: click.Group, model_options: Decorator, errors: Decorator) -> 
         resume: bool,
         quiet: bool,
         fail_under: tuple[str, ...],
+        judge_spec: str | None,
+        judge_base_url: str | None,
+        judge_logprobs: bool | None,
         **overrides: Any,
     ) -> None:
         """Run the eval over fixtures (default: evals/fixtures) or a dataset."""
+        from summarizer.evaluation.judge import Judge, judge_settings
         from summarizer.evaluation.report import write_report
         from summarizer.evaluation.runner import read_records, run_eval
         from summarizer.evaluation.systems import SYSTEMS, make_system
@@ -151,6 +170,10 @@ def register(main: click.Group, model_options: Decorator, errors: Decorator) -> 
 
         if resume and out is None:
             raise click.UsageError("--resume needs --out, the run folder to resume")
+        if judge_spec is None and (judge_base_url or judge_logprobs is not None):
+            raise click.UsageError("--judge-base-url and --judge-logprobs need --judge")
+        if judge_spec is not None and dataset == "ecbplus-topics":
+            raise click.UsageError("--judge grades summaries; ecbplus-topics has none")
         if dataset == "ecbplus-topics":
             floors = _floors(fail_under, STORYLINE_METRICS)
             _storylines_run(
@@ -167,7 +190,13 @@ def register(main: click.Group, model_options: Decorator, errors: Decorator) -> 
         if unknown := [n for n in names if n not in SYSTEMS and not n.startswith("pipeline:")]:
             raise click.UsageError(f"unknown system(s) {unknown}; choose from {list(SYSTEMS)}")
         settings = load_settings(**overrides)
+        graded_by = (
+            judge_settings(judge_spec, judge_base_url or overrides.get("base_url"), judge_logprobs)
+            if judge_spec is not None
+            else None
+        )
         cache = open_cache(cache_path, no_cache)
+        judge = Judge(graded_by, cache) if graded_by is not None else None
         backends: dict[str, Any] = {}
         try:
             chosen = [make_system(n, settings, cache, backends) for n in names]
@@ -185,6 +214,7 @@ def register(main: click.Group, model_options: Decorator, errors: Decorator) -> 
             "source": dataset or "fixtures",
             "half": half,
             "systems": ",".join(names),
+            **({"judge": judge.name} if judge else {}),
         }
         console = Console(stderr=True)
         try:
@@ -220,10 +250,13 @@ def register(main: click.Group, model_options: Decorator, errors: Decorator) -> 
                     settings=shown,
                     half=half,
                     on_record=advance,
+                    judge=judge,
                 )
         finally:
             for system in chosen:
                 system.close()
+            if judge:
+                judge.close()
             if cache:
                 cache.close()
         report = write_report(out, summary, read_records(out), fixtures)
@@ -234,12 +267,14 @@ def register(main: click.Group, model_options: Decorator, errors: Decorator) -> 
             else ""
         )
         click.echo(f"{summary.model_calls} model calls in {summary.seconds:.1f} s{hits}")
+        if judge:
+            click.echo(f"judge ({judge.name}): {judge.cost.line()}")
         click.echo(
             f"items: {half} ({len(fixtures)}); wrote {out / 'items.jsonl'}, "
             f"{out / 'summary.json'}, {report}"
         )
-        if below := _below(summary.systems[names[0]], floors):
-            click.echo(f"{names[0]}: {'; '.join(below)}", err=True)
+        if below := _below(summary.systems[chosen[0].name], floors):
+            click.echo(f"{chosen[0].name}: {'; '.join(below)}", err=True)
             sys.exit(1)
 
     @eval_group.command("compare")
@@ -258,9 +293,21 @@ def register(main: click.Group, model_options: Decorator, errors: Decorator) -> 
         is_flag=True,
         help="Gate runs whose settings or prompt versions differ (the differences are shown).",
     )
+    @click.option(
+        "--html",
+        "html",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="Also write the comparison as a self-contained page: the metric changes, the "
+        "configuration differences and the items that changed most, A beside B.",
+    )
     @errors
     def compare(
-        before: Path, after: Path, system: str, threshold: float, allow_config_change: bool
+        before: Path,
+        after: Path,
+        system: str,
+        threshold: float,
+        allow_config_change: bool,
+        html: Path | None,
     ) -> None:
         """Gate AFTER against BEFORE, item by item; exit 1 with the reasons if it fails.
 
@@ -278,6 +325,12 @@ def register(main: click.Group, model_options: Decorator, errors: Decorator) -> 
             threshold=threshold,
             allow_config_change=allow_config_change,
         )
+        if html is not None:
+            from summarizer.evaluation.report import write_comparison
+
+            # Written silently, before any output: the gate's output and exit status are
+            # the same with the page as without it.
+            write_comparison(html, result, before, after, threshold=threshold)
         table = Table(title=f"{system}: {before} → {after}", title_justify="left")
         for column in ("metric", "items", "before", "after", "change", "95% CI", ""):
             table.add_column(column, justify="right" if column not in ("metric", "") else "left")
@@ -358,15 +411,70 @@ def register(main: click.Group, model_options: Decorator, errors: Decorator) -> 
     @eval_group.command("meta")
     @click.argument("path", type=click.Path(path_type=Path))
     @click.option("--limit", type=int, help="Only the first N articles.")
+    @click.option(
+        "--judge",
+        "judge_spec",
+        metavar="embedded|MODEL",
+        help="Add a judge model's faithfulness and relevance grades as scorers: the "
+        "embedded model, or a model at --judge-base-url (default: the environment's "
+        "endpoint).",
+    )
+    @click.option("--judge-base-url", help="The judge's OpenAI-compatible endpoint.")
+    @click.option(
+        "--judge-logprobs/--no-judge-logprobs",
+        default=None,
+        help="Ask the judge's endpoint for top log-probabilities: the grade is their "
+        "weighted mean over 1-5, not the digit. Default: off.",
+    )
+    @cache_options
+    @click.option("--quiet", is_flag=True, help="No progress bar while the judge grades.")
     @errors
-    def meta(path: Path, limit: int | None) -> None:
+    def meta(
+        path: Path,
+        limit: int | None,
+        judge_spec: str | None,
+        judge_base_url: str | None,
+        judge_logprobs: bool | None,
+        cache_path: Path | None,
+        no_cache: bool,
+        quiet: bool,
+    ) -> None:
         """Kendall tau of our summary scorers with SummEval's expert ratings (PATH: the
         summeval .jsonl file or the data folder)."""
         from summarizer.evaluation.datasets import load_summeval_systems
+        from summarizer.evaluation.judge import Judge, judge_settings
         from summarizer.evaluation.meta import meta_evaluate
 
+        if judge_spec is None and (judge_base_url or judge_logprobs is not None):
+            raise click.UsageError("--judge-base-url and --judge-logprobs need --judge")
         items = load_summeval_systems(path, limit=limit)
-        correlations = meta_evaluate(items)
+        judge = None
+        if judge_spec is not None:
+            graded_by = judge_settings(judge_spec, judge_base_url, judge_logprobs)
+            judge = Judge(graded_by, open_cache(cache_path, no_cache))
+        started = time.monotonic()
+        try:
+            with Progress(
+                TextColumn("{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                TextColumn("eta"),
+                TimeRemainingColumn(),
+                console=Console(stderr=True),
+                disable=quiet or judge is None,
+            ) as progress:
+                task = progress.add_task("articles graded", total=len(items))
+                correlations = meta_evaluate(
+                    items,
+                    judge,
+                    on_article=lambda done, _: progress.update(task, completed=done),
+                )
+        finally:
+            if judge is not None:
+                judge.close()
+                if judge.cache:
+                    judge.cache.close()
         shared = correlations[0].articles if correlations else 0
         table = Table(
             title=f"SummEval, {len(items)} articles × 16 systems: Kendall tau "
@@ -379,6 +487,11 @@ def register(main: click.Group, model_options: Decorator, errors: Decorator) -> 
         for c in correlations:
             table.add_row(c.scorer, c.rating, f"{c.summary_level:.3f}", f"{c.system_level:.3f}")
         Console().print(table)
+        if judge is not None:
+            click.echo(
+                f"judge ({judge.name}): {judge.cost.line()}; "
+                f"{time.monotonic() - started:.1f} s wall time"
+            )
 
     main.add_command(eval_group, "eval")
 

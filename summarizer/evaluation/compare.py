@@ -176,14 +176,46 @@ def _changes(
 def _config(run_dir: Path, system: str) -> tuple[dict[str, Any] | None, str | None]:
     """The system's recorded configuration (None for a run made before runs recorded
     one) and the run's code hash."""
+    summary = read_summary(run_dir)
+    return summary.config.get(system), summary.code
+
+
+def read_summary(run_dir: Path) -> RunSummary:
     path = run_dir / SUMMARY
     if not path.is_file():
         raise InputError(f"{run_dir} has no {SUMMARY}: is it a finished eval run?")
     try:
-        summary = RunSummary.model_validate_json(path.read_text(encoding="utf-8"))
+        return RunSummary.model_validate_json(path.read_text(encoding="utf-8"))
     except ValueError:
         raise InputError(f"{path} is not a run summary this version can read") from None
-    return summary.config.get(system), summary.code
+
+
+@dataclass(frozen=True)
+class ItemChange:
+    item: str
+    change: float  # the sum over quality metrics of |after - before|
+    metrics: list[str]  # the quality metrics whose value changed
+
+
+# The width of a gated metric's scale, by kind: a share spans 1, a 1-5 grade 4.
+SCALE = {"score": 4.0}
+
+
+def item_changes(before: dict[str, ItemRecord], after: dict[str, ItemRecord]) -> list[ItemChange]:
+    """The items both runs have, most changed first: by the summed absolute change of
+    their gated (quality) scores, each as a share of its scale so that no metric
+    outweighs the others by its unit. Unchanged items are left out."""
+    out = []
+    for item in sorted(set(before) & set(after)):
+        a, b = before[item].scores, after[item].scores
+        moved = {
+            m: abs(vb - va) / SCALE.get(METRICS[m].kind, 1.0)
+            for m in GATED
+            if (va := a.get(m)) is not None and (vb := b.get(m)) is not None and vb != va
+        }
+        if moved:
+            out.append(ItemChange(item, sum(moved.values()), list(moved)))
+    return sorted(out, key=lambda c: (-c.change, c.item))
 
 
 def config_diff(before: dict[str, Any], after: dict[str, Any]) -> list[str]:

@@ -14,6 +14,11 @@ scorer and no rating is constant, and the table says how many.
 
 ROUGE is scored against all the references, as the eval does; the summaries under test
 are not among them.
+
+With a judge (:mod:`summarizer.evaluation.judge`), its faithfulness and relevance grades
+are two more scorers, correlated like the others and under the same rule. One article's
+summaries are graded one after another, criterion by criterion, so an in-process judge
+reuses the prompt's prefix (the criterion and the article) from its KV cache.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ from scipy.stats import kendalltau
 from summarizer.article import Article
 from summarizer.evaluation.datasets import SummEvalItem
 from summarizer.evaluation.fixtures import Fixture
+from summarizer.evaluation.judge import CRITERIA, Judge
 from summarizer.evaluation.records import Prediction
 from summarizer.evaluation.scorers import grounding, summary
 
@@ -62,12 +68,25 @@ def _scorers() -> dict[str, Callable[[Prediction, Fixture, Article], float]]:
     }
 
 
-def meta_evaluate(items: Sequence[SummEvalItem]) -> list[Correlation]:
+def judge_scorer(judge: Judge, criterion: str) -> str:
+    """The name of a judge's row in the table: "judge (MODEL): faithfulness"."""
+    return f"judge ({judge.name}): {criterion}"
+
+
+def meta_evaluate(
+    items: Sequence[SummEvalItem],
+    judge: Judge | None = None,
+    on_article: Callable[[int, int], None] | None = None,
+) -> list[Correlation]:
+    """Every scorer's correlations with every rating; ``judge`` adds its criteria as
+    scorers; ``on_article(done, total)`` is told as each article is scored."""
     scorers = _scorers()
     # scores[scorer][article][system] and ratings[rating][article][system]
     scores: dict[str, list[dict[str, float]]] = {name: [] for name in scorers}
+    if judge is not None:
+        scores.update({judge_scorer(judge, c): [] for c in CRITERIA})
     ratings: dict[str, list[dict[str, float]]] = {r: [] for r in RATINGS}
-    for item in items:
+    for done, item in enumerate(items, 1):
         article = Article.from_text(item.fixture.text)
         for name, scorer in scorers.items():
             scores[name].append(
@@ -76,8 +95,18 @@ def meta_evaluate(items: Sequence[SummEvalItem]) -> list[Correlation]:
                     for s in item.systems
                 }
             )
+        if judge is not None:
+            for criterion in CRITERIA:
+                scores[judge_scorer(judge, criterion)].append(
+                    {
+                        s.system: judge.score(item.fixture.text, s.summary, criterion).score
+                        for s in item.systems
+                    }
+                )
         for rating in RATINGS:
             ratings[rating].append({s.system: float(getattr(s, rating)) for s in item.systems})
+        if on_article:
+            on_article(done, len(items))
     # The articles where every scorer and every rating tells the summaries apart.
     shared = [
         i
@@ -85,7 +114,7 @@ def meta_evaluate(items: Sequence[SummEvalItem]) -> list[Correlation]:
         if all(len(set(table[i].values())) > 1 for table in (*scores.values(), *ratings.values()))
     ]
     out = []
-    for name in scorers:
+    for name in scores:
         for rating in RATINGS:
             out.append(
                 Correlation(

@@ -88,6 +88,16 @@ METRIC_GROUPS: list[tuple[str, list[Metric]]] = [
         ],
     ),
     (
+        # A judge model's grades (`eval run --judge`, summarizer.evaluation.judge): means
+        # over the items with a summary of grades from 1 to 5 (kind "score": shown to
+        # three decimals), a failed item at the worst grade, 1.
+        "model-graded",
+        [
+            Metric("judge_faithfulness", "faithfulness (judge, 1-5)", "score"),
+            Metric("judge_relevance", "relevance (judge, 1-5)", "score"),
+        ],
+    ),
+    (
         COST,
         [
             Metric("total_tokens", "tokens", "number", higher_is_better=False),

@@ -26,6 +26,7 @@ from summarizer.errors import EndpointError, InputError, ModelError, SummarizerE
 from summarizer.evaluation import scorers
 from summarizer.evaluation.fixtures import Fixture
 from summarizer.evaluation.halves import Half
+from summarizer.evaluation.judge import CRITERIA, WORST, Judge
 from summarizer.evaluation.metrics import QUALITY, worst
 from summarizer.evaluation.records import Prediction
 from summarizer.evaluation.systems import (
@@ -75,6 +76,9 @@ class RunSummary(BaseModel):
     # Per system whose prompts differ from the shipped ones: template name -> unified
     # diff against the shipped template (what a prompt-variant run compares).
     prompt_diffs: dict[str, dict[str, str]] = Field(default_factory=dict)
+    # The judge model that graded the summaries (``--judge``), its template versions and
+    # what its grades cost (summarizer.evaluation.judge.JudgeCost); None without one.
+    judge: dict[str, Any] | None = None
 
 
 Progress = Callable[[int, int, ItemRecord], None]
@@ -91,8 +95,10 @@ def run_eval(
     settings: dict[str, Any] | None = None,
     half: Half = "all",
     on_record: Progress | None = None,
+    judge: Judge | None = None,
 ) -> RunSummary:
-    """Run, score and record every (system, fixture) pair; return the run's summary."""
+    """Run, score and record every (system, fixture) pair; return the run's summary.
+    With a ``judge``, each summary is also graded by it (:func:`judged`)."""
     started = time.time()
     out_dir.mkdir(parents=True, exist_ok=True)
     items_path = out_dir / ITEMS
@@ -109,16 +115,28 @@ def run_eval(
     done = len(kept)
     total = len(systems) * len(fixtures)
 
+    # A system with its own limit (an endpoint's ``concurrency=N``) has that many items
+    # in flight; the others share the run's ``concurrency``.
+    shared = threading.Semaphore(max(1, concurrency))
+    limits = {
+        s.name: threading.Semaphore(n) if (n := getattr(s, "concurrency", None)) else shared
+        for s in systems
+    }
+    workers = max(1, concurrency) + sum(getattr(s, "concurrency", None) or 0 for s in systems)
+
     def work(system: System, fixture: Fixture) -> ItemRecord:
         nonlocal calls
-        record, made_calls = evaluate_one(system, fixture, cache)
+        with limits[system.name]:
+            record, made_calls = evaluate_one(system, fixture, cache)
+        if judge is not None:
+            record = judged(record, fixture, judge)
         with lock:
             calls += made_calls
         return record
 
     with (
         items_path.open("a", encoding="utf-8") as out,
-        ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool,
+        ThreadPoolExecutor(max_workers=workers) as pool,
     ):
         futures = [pool.submit(work, s, f) for s, f in todo]
         for future in as_completed(futures):
@@ -141,6 +159,7 @@ def run_eval(
         config={s.name: system_config(s) for s in systems},
         code=code_hash(),
         prompt_diffs={s.name: d for s in systems if (d := prompt_diffs(s))},
+        judge={**judge.config(), "cost": judge.cost.as_dict()} if judge else None,
     )
     (out_dir / SUMMARY).write_text(summary.model_dump_json(indent=2) + "\n", encoding="utf-8")
     return summary
@@ -159,7 +178,9 @@ def rescore(run_dir: Path, fixtures: Sequence[Fixture]) -> RunSummary:
         fresh = _scored(r.system, fixture, article_of(fixture), prediction, cached=r.cached)
         if not r.ok:
             fresh = _failed(fresh, r.error or "", r.error_type or "")
-        again.append(fresh)
+        # A judge's grades are kept as they were: rescoring calls no model.
+        graded = {k: v for k, v in r.scores.items() if k.startswith("judge_")}
+        again.append(fresh.model_copy(update={"scores": {**fresh.scores, **graded}}))
     _write_records(run_dir / ITEMS, again)
     old = RunSummary.model_validate_json((run_dir / SUMMARY).read_text(encoding="utf-8"))
     summary = old.model_copy(update={"systems": aggregate(again)})
@@ -250,6 +271,23 @@ def _scored(
         },
         claim_pairs=list(pairs),
     )
+
+
+def judged(record: ItemRecord, fixture: Fixture, judge: Judge) -> ItemRecord:
+    """The record with the judge's grades of its summary (``judge_faithfulness``,
+    ``judge_relevance``; None where the judge failed). A system's failed item gets the
+    worst grade, as it gets the worst of every quality metric; a system that writes no
+    summary (the claim-label baselines) and an unreadable article are not graded."""
+    prediction = record.prediction
+    if prediction is None:
+        return record
+    if not record.ok:
+        grades: dict[str, float | None] = {f"judge_{c}": WORST for c in CRITERIA}
+    elif prediction.summary and prediction.summary.strip():
+        grades = judge.grades(fixture.text, prediction.summary)
+    else:
+        return record
+    return record.model_copy(update={"scores": {**record.scores, **grades}})
 
 
 def _failed(record: ItemRecord, error: str, error_type: str) -> ItemRecord:
