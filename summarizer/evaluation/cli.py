@@ -83,6 +83,41 @@ def cache_options(func: F) -> F:
     )(func)
 
 
+def judge_options(func: F) -> F:
+    """``--judge``, ``--judge-base-url``, ``--judge-logprobs``: a model that grades
+    summaries, for ``eval run`` and ``eval meta``."""
+    func = click.option(
+        "--judge-logprobs/--no-judge-logprobs",
+        default=None,
+        help="Ask the judge's endpoint for top log-probabilities: the grade is their "
+        "weighted mean over 1-5, not the digit. Default: off.",
+    )(func)
+    func = click.option("--judge-base-url", help="The judge's OpenAI-compatible endpoint.")(func)
+    return click.option(
+        "--judge",
+        "judge_spec",
+        metavar="embedded|MODEL",
+        help="Grade every summary's faithfulness and relevance (1-5) with a judge model: "
+        "the embedded one, or a model at --judge-base-url (default: --base-url, else the "
+        "environment's endpoint). Off by default.",
+    )(func)
+
+
+def _check_judge(spec: str | None, base_url: str | None, logprobs: bool | None) -> None:
+    if spec is None and (base_url or logprobs is not None):
+        raise click.UsageError("--judge-base-url and --judge-logprobs need --judge")
+
+
+def system_names(spec: str) -> list[str]:
+    """The systems of ``--systems``, each once, in order; an unknown one is an error."""
+    from summarizer.evaluation.systems import SYSTEMS
+
+    names = list(dict.fromkeys(n.strip() for n in spec.split(",") if n.strip()))
+    if unknown := [n for n in names if n not in SYSTEMS and not n.startswith("pipeline:")]:
+        raise click.UsageError(f"unknown system(s) {unknown}; choose from {list(SYSTEMS)}")
+    return names
+
+
 def open_cache(cache_path: Path | None, no_cache: bool) -> ResponseCache | None:
     from summarizer.cache import DEFAULT_PATH, ResponseCache
 
@@ -126,21 +161,7 @@ def register(main: click.Group, model_options: Decorator, errors: Decorator) -> 
         help="Exit 1 if the first system's METRIC is below VALUE (repeatable; for CI, e.g. "
         "valid_rate=1). For a lower-is-better metric (failed_rate), above VALUE.",
     )
-    @click.option(
-        "--judge",
-        "judge_spec",
-        metavar="embedded|MODEL",
-        help="Also grade every summary's faithfulness and relevance (1-5) with this judge "
-        "model: the embedded one, or a model at --judge-base-url (default: --base-url, "
-        "else the environment's endpoint). Off by default.",
-    )
-    @click.option("--judge-base-url", help="The judge's OpenAI-compatible endpoint.")
-    @click.option(
-        "--judge-logprobs/--no-judge-logprobs",
-        default=None,
-        help="Ask the judge's endpoint for top log-probabilities: the grade is their "
-        "weighted mean over 1-5, not the digit. Default: off.",
-    )
+    @judge_options
     @model_options
     @errors
     def run(
@@ -170,8 +191,7 @@ def register(main: click.Group, model_options: Decorator, errors: Decorator) -> 
 
         if resume and out is None:
             raise click.UsageError("--resume needs --out, the run folder to resume")
-        if judge_spec is None and (judge_base_url or judge_logprobs is not None):
-            raise click.UsageError("--judge-base-url and --judge-logprobs need --judge")
+        _check_judge(judge_spec, judge_base_url, judge_logprobs)
         if judge_spec is not None and dataset == "ecbplus-topics":
             raise click.UsageError("--judge grades summaries; ecbplus-topics has none")
         if dataset == "ecbplus-topics":
@@ -186,9 +206,7 @@ def register(main: click.Group, model_options: Decorator, errors: Decorator) -> 
             systems = DEFAULT_SYSTEMS
             if any("claims" in f.labelled for f in fixtures):
                 systems += "," + ",".join(s for s in SYSTEMS if s.startswith(("constant", "gate")))
-        names = list(dict.fromkeys(n.strip() for n in systems.split(",") if n.strip()))
-        if unknown := [n for n in names if n not in SYSTEMS and not n.startswith("pipeline:")]:
-            raise click.UsageError(f"unknown system(s) {unknown}; choose from {list(SYSTEMS)}")
+        names = system_names(systems)
         settings = load_settings(**overrides)
         graded_by = (
             judge_settings(judge_spec, judge_base_url or overrides.get("base_url"), judge_logprobs)
@@ -411,21 +429,7 @@ def register(main: click.Group, model_options: Decorator, errors: Decorator) -> 
     @eval_group.command("meta")
     @click.argument("path", type=click.Path(path_type=Path))
     @click.option("--limit", type=int, help="Only the first N articles.")
-    @click.option(
-        "--judge",
-        "judge_spec",
-        metavar="embedded|MODEL",
-        help="Add a judge model's faithfulness and relevance grades as scorers: the "
-        "embedded model, or a model at --judge-base-url (default: the environment's "
-        "endpoint).",
-    )
-    @click.option("--judge-base-url", help="The judge's OpenAI-compatible endpoint.")
-    @click.option(
-        "--judge-logprobs/--no-judge-logprobs",
-        default=None,
-        help="Ask the judge's endpoint for top log-probabilities: the grade is their "
-        "weighted mean over 1-5, not the digit. Default: off.",
-    )
+    @judge_options
     @cache_options
     @click.option("--quiet", is_flag=True, help="No progress bar while the judge grades.")
     @errors
@@ -445,8 +449,7 @@ def register(main: click.Group, model_options: Decorator, errors: Decorator) -> 
         from summarizer.evaluation.judge import Judge, judge_settings
         from summarizer.evaluation.meta import meta_evaluate
 
-        if judge_spec is None and (judge_base_url or judge_logprobs is not None):
-            raise click.UsageError("--judge-base-url and --judge-logprobs need --judge")
+        _check_judge(judge_spec, judge_base_url, judge_logprobs)
         items = load_summeval_systems(path, limit=limit)
         judge = None
         if judge_spec is not None:
@@ -511,15 +514,13 @@ def _storylines_run(
     events of the predicted setting (default: the pipeline)."""
     from summarizer.evaluation.storyline_eval import load_topics, run_storyline_eval
     from summarizer.evaluation.storyline_report import print_result, write_run
-    from summarizer.evaluation.systems import SYSTEMS, make_system
+    from summarizer.evaluation.systems import make_system
     from summarizer.settings import load_settings
 
     if path is None:
         raise click.UsageError("--dataset needs PATH, the dataset file or folder")
     articles = load_topics(path, half, limit)
-    names = [n.strip() for n in (systems or "pipeline").split(",") if n.strip()]
-    if unknown := [n for n in names if n not in SYSTEMS and not n.startswith("pipeline:")]:
-        raise click.UsageError(f"unknown system(s) {unknown}; choose from {list(SYSTEMS)}")
+    names = system_names(systems or "pipeline")
     settings = load_settings(**overrides)
     cache = open_cache(cache_path, no_cache)
     backends: dict[str, Any] = {}
