@@ -160,21 +160,27 @@ class StructuredCaller:
             return await self.backend.acomplete(kwargs)
 
     def _transport_policy(self) -> dict[str, Any]:
-        cap = self._settings.max_retry_wait
-        backoff = wait_random_exponential(multiplier=0.5, max=cap)
+        return transport_policy(self._settings)
 
-        def wait(state: RetryCallState) -> float:
-            exc = state.outcome.exception() if state.outcome else None
-            if isinstance(exc, TransientEndpointError) and exc.retry_after is not None:
-                return min(exc.retry_after, cap)
-            return float(backoff(state))
 
-        return {
-            "stop": stop_after_attempt(self._settings.transport_retries + 1),
-            "wait": wait,
-            "retry": retry_if_exception_type(TransientEndpointError),
-            "reraise": True,
-        }
+def transport_policy(settings: Settings) -> dict[str, Any]:
+    """tenacity's arguments for retrying a request: 429, 5xx, timeouts and dropped
+    connections, honouring Retry-After (capped), up to the settings' count."""
+    cap = settings.max_retry_wait
+    backoff = wait_random_exponential(multiplier=0.5, max=cap)
+
+    def wait(state: RetryCallState) -> float:
+        exc = state.outcome.exception() if state.outcome else None
+        if isinstance(exc, TransientEndpointError) and exc.retry_after is not None:
+            return min(exc.retry_after, cap)
+        return float(backoff(state))
+
+    return {
+        "stop": stop_after_attempt(settings.transport_retries + 1),
+        "wait": wait,
+        "retry": retry_if_exception_type(TransientEndpointError),
+        "reraise": True,
+    }
 
 
 @cache

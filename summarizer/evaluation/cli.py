@@ -83,6 +83,20 @@ def cache_options(func: F) -> F:
     )(func)
 
 
+def eval_progress(console: Console, *, disable: bool) -> Progress:
+    """The progress bar of a long eval step: done of total, elapsed, time left."""
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("eta"),
+        TimeRemainingColumn(),
+        console=console,
+        disable=disable,
+    )
+
+
 def judge_options(func: F) -> F:
     """``--judge``, ``--judge-base-url``, ``--judge-logprobs``: a model that grades
     summaries, for ``eval run`` and ``eval meta``."""
@@ -236,16 +250,7 @@ def register(main: click.Group, model_options: Decorator, errors: Decorator) -> 
         }
         console = Console(stderr=True)
         try:
-            with Progress(
-                TextColumn("{task.description}"),
-                BarColumn(),
-                MofNCompleteColumn(),
-                TimeElapsedColumn(),
-                TextColumn("eta"),
-                TimeRemainingColumn(),
-                console=console,
-                disable=quiet,
-            ) as progress:
+            with eval_progress(console, disable=quiet) as progress:
                 task = progress.add_task(f"eval {label}", total=len(fixtures) * len(chosen))
 
                 def advance(done: int, total: int, record: Any) -> None:
@@ -457,16 +462,7 @@ def register(main: click.Group, model_options: Decorator, errors: Decorator) -> 
             judge = Judge(graded_by, open_cache(cache_path, no_cache))
         started = time.monotonic()
         try:
-            with Progress(
-                TextColumn("{task.description}"),
-                BarColumn(),
-                MofNCompleteColumn(),
-                TimeElapsedColumn(),
-                TextColumn("eta"),
-                TimeRemainingColumn(),
-                console=Console(stderr=True),
-                disable=quiet or judge is None,
-            ) as progress:
+            with eval_progress(Console(stderr=True), disable=quiet or judge is None) as progress:
                 task = progress.add_task("articles graded", total=len(items))
                 correlations = meta_evaluate(
                     items,

@@ -105,6 +105,7 @@ def ask(backend: Backend, settings: Settings, messages: list[Message], log: Call
     from tenacity import Retrying
 
     from summarizer.backends.base import TransientEndpointError
+    from summarizer.calls import transport_policy
 
     request: dict[str, Any] = {
         "messages": messages,
@@ -115,7 +116,7 @@ def ask(backend: Backend, settings: Settings, messages: list[Message], log: Call
     if settings.logprobs:
         request.update(logprobs=True, top_logprobs=TOP_LOGPROBS)
     try:
-        for attempt in Retrying(**_transport_policy(settings)):
+        for attempt in Retrying(**transport_policy(settings)):
             with attempt:
                 log.attempts += 1
                 completion = backend.complete(request)
@@ -126,35 +127,6 @@ def ask(backend: Backend, settings: Settings, messages: list[Message], log: Call
     except ModelError as exc:
         exc.usage, exc.attempts = log.usage, log.attempts
         raise
-
-
-def _transport_policy(settings: Settings) -> dict[str, Any]:
-    """The transport retries of :class:`summarizer.calls.StructuredCaller`: 429, 5xx,
-    timeouts and dropped connections, honouring Retry-After, up to the settings' count."""
-    from tenacity import (
-        RetryCallState,
-        retry_if_exception_type,
-        stop_after_attempt,
-        wait_random_exponential,
-    )
-
-    from summarizer.backends.base import TransientEndpointError
-
-    cap = settings.max_retry_wait
-    backoff = wait_random_exponential(multiplier=0.5, max=cap)
-
-    def wait(state: RetryCallState) -> float:
-        exc = state.outcome.exception() if state.outcome else None
-        if isinstance(exc, TransientEndpointError) and exc.retry_after is not None:
-            return min(exc.retry_after, cap)
-        return float(backoff(state))
-
-    return {
-        "stop": stop_after_attempt(settings.transport_retries + 1),
-        "wait": wait,
-        "retry": retry_if_exception_type(TransientEndpointError),
-        "reraise": True,
-    }
 
 
 @cache
