@@ -245,7 +245,7 @@ def variant(spec: str, settings: Settings) -> Settings:
             changes[key] = TypeAdapter(kind).validate_python(value, strict=False)
         except ValidationError as exc:
             raise ConfigError(
-                f"bad variant {key}={value!r} in {spec!r}: {one_line(exc, key)}"
+                f"bad variant {f'{key}={value}'!r} in {spec!r}: {one_line(exc, key)}"
             ) from None
     if "api_key_env" in (parts := variant_parts(spec)):
         # The key is read from the variable the spec names: never written to a run file.
