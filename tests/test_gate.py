@@ -106,6 +106,15 @@ def test_a_changed_prompt_is_a_changed_configuration(copy: Path) -> None:
     assert any(c.startswith("prompts.events: ") for c in result.config_changes)
 
 
+def test_another_judge_is_a_changed_configuration(copy: Path) -> None:
+    summary = json.loads((copy / SUMMARY).read_text())
+    summary["judge"] = {"model": "some-judge", "cost": {"calls": 3}}
+    (copy / SUMMARY).write_text(json.dumps(summary))
+    result = compare_runs(REFERENCE, copy)
+    assert "judge.model: – → some-judge" in result.config_changes
+    assert not any("cost" in c for c in result.config_changes)
+
+
 def test_a_run_that_records_no_configuration_is_refused(copy: Path) -> None:
     summary = json.loads((copy / SUMMARY).read_text())
     summary["config"] = {}

@@ -269,3 +269,20 @@ def test_ecbplus_topics_eval_scores_both_levels_next_to_the_baselines(tmp_path: 
     failing = _ecbplus_tune(tmp_path / "run2", "stories_conll_f1=0.99")
     assert failing.returncode == 1
     assert "stories_conll_f1" in failing.stderr
+
+
+@pytest.mark.skipif(not DATA.is_dir(), reason="../shared/data is absent")
+def test_an_article_the_system_fails_on_is_counted_not_fatal(
+    scripted: ScriptedServer, tmp_path: Path
+) -> None:
+    from tests.scripted_server import status
+
+    scripted.push(status(400))  # the first article's first request
+    done = _cli(
+        "eval", str(DATA), "--dataset", "ecbplus-topics", "--half", "tune", "--limit", "3",
+        "--systems", "pipeline", "--base-url", scripted.base_url, "--model", "scripted",
+        "--extractor", "rule", "--no-cache", "--quiet", "--out", str(tmp_path / "run"),
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    summary = json.loads((tmp_path / "run" / "summary.json").read_text())
+    assert summary["events_predicted"]["storylines"]["articles_failed"] == 1

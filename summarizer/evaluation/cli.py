@@ -211,7 +211,7 @@ def register(main: click.Group, model_options: Decorator, errors: Decorator) -> 
         if dataset == "ecbplus-topics":
             floors = _floors(fail_under, STORYLINE_METRICS)
             _storylines_run(
-                path, half, limit, systems, out, cache_path, no_cache, floors, overrides
+                path, half, limit, systems, out, cache_path, no_cache, floors, quiet, overrides
             )
             return
         floors = _floors(fail_under)
@@ -504,6 +504,7 @@ def _storylines_run(
     cache_path: Path | None,
     no_cache: bool,
     floors: dict[str, float],
+    quiet: bool,
     overrides: dict[str, Any],
 ) -> None:
     """Stories and cross-article events on ECB+ topics; ``systems`` name what makes the
@@ -522,7 +523,11 @@ def _storylines_run(
     backends: dict[str, Any] = {}
     chosen = [make_system(n, settings, cache, backends) for n in names]
     try:
-        result = run_storyline_eval(articles, chosen, half)
+        with eval_progress(Console(stderr=True), disable=quiet) as progress:
+            task = progress.add_task("articles analysed", total=len(articles) * len(chosen))
+            result = run_storyline_eval(
+                articles, chosen, half, on_article=lambda: progress.advance(task)
+            )
     finally:
         for system in chosen:
             system.close()

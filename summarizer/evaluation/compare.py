@@ -177,7 +177,11 @@ def _config(run_dir: Path, system: str) -> tuple[dict[str, Any] | None, str | No
     """The system's recorded configuration (None for a run made before runs recorded
     one) and the run's code hash."""
     summary = read_summary(run_dir)
-    return summary.config.get(system), summary.code
+    config = summary.config.get(system)
+    if config is not None and summary.judge:
+        # Grades by another judge (or its edited templates) are not comparable either.
+        config = {**config, "judge": {k: v for k, v in summary.judge.items() if k != "cost"}}
+    return config, summary.code
 
 
 def read_summary(run_dir: Path) -> RunSummary:

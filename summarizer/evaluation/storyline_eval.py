@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from summarizer.coreference import PRF, conll_f1, scores
+from summarizer.errors import SummarizerError
 from summarizer.evaluation.datasets.ecbplus_topics import GoldMention
 from summarizer.evaluation.datasets.ecbplus_topics import TopicArticle as TopicArticle
 from summarizer.evaluation.datasets.ecbplus_topics import load_topics as load_topics
@@ -58,10 +59,13 @@ class StorylineResult:
 
 
 def run_storyline_eval(
-    articles: Sequence[TopicArticle], systems: Sequence[System], half: Half
+    articles: Sequence[TopicArticle],
+    systems: Sequence[System],
+    half: Half,
+    on_article: Callable[[], None] | None = None,
 ) -> StorylineResult:
     """Score stories and gold-mention events, and the events of each of ``systems``
-    (the predicted setting)."""
+    (the predicted setting); ``on_article`` is called as each article is analysed."""
     started = time.perf_counter()
     result = StorylineResult(half, len(articles), len({a.topic for a in articles}))
     by_subtopic = _groups(articles, lambda a: a.subtopic)
@@ -95,7 +99,7 @@ def run_storyline_eval(
         result.events_gold[name] = _scored(key, response)
 
     for system in systems:
-        predicted, matched = _predicted_mentions(articles, system)
+        predicted, matched, failed = _predicted_mentions(articles, system, on_article)
         keys = [m.key for m in mentions]
         gold: list[list[Hashable]] = [[keys[i] for i in cluster] for cluster in key]
         for grouping, groups in (("storylines", stories), ("lemma (topic)", by_topic)):
@@ -107,27 +111,38 @@ def run_storyline_eval(
                 **_scored(gold, found),
                 "mentions": len(predicted),
                 "gold_mentions_found": round(matched / max(len(mentions), 1), 4),
+                "articles_failed": failed,
             }
     result.seconds = round(time.perf_counter() - started, 3)
     return result
 
 
 def _predicted_mentions(
-    articles: Sequence[TopicArticle], system: System
-) -> tuple[list[Mention], int]:
+    articles: Sequence[TopicArticle],
+    system: System,
+    on_article: Callable[[], None] | None = None,
+) -> tuple[list[Mention], int, int]:
     """Each predicted event as a mention: keyed by the gold mention it matches, else
-    by itself (a mention the key lacks)."""
+    by itself (a mention the key lacks); and how many gold mentions were matched and
+    how many articles the system failed on (they predict nothing, and are counted)."""
     mentions: list[Mention] = []
     matched: set[Hashable] = set()
+    failed = 0
     for index, a in enumerate(articles):
-        for number, event in enumerate(system.predict(a.fixture, a.article).events):
+        try:
+            events = system.predict(a.fixture, a.article).events
+        except SummarizerError:
+            events, failed = [], failed + 1
+        if on_article is not None:
+            on_article()
+        for number, event in enumerate(events):
             gold = _match(a, event)
             if gold is not None and gold.key not in matched:
                 matched.add(gold.key)
                 mentions.append(Mention(gold.key, index, event.action))
             else:
                 mentions.append(Mention(("predicted", a.doc, str(number)), index, event.action))
-    return mentions, len(matched)
+    return mentions, len(matched), failed
 
 
 def _match(article: TopicArticle, event: PredEvent) -> GoldMention | None:
