@@ -336,3 +336,24 @@ def test_the_chart_axis_follows_the_metrics_scale() -> None:
     for key in graded:  # a judge's grades, 1 to 5
         grades = charts.distribution_svg(key, {"s": [3.0, 4.0]}, {"s": 3.5}, spans)
         assert ">1</text>" in grades and ">5</text>" in grades
+
+
+def test_the_report_lists_each_systems_prompt_versions(tmp_path: Path) -> None:
+    from summarizer.evaluation.compare import read_summary
+    from summarizer.evaluation.report import prompt_versions
+
+    summary = read_summary(REFERENCE)
+    table = prompt_versions(summary)
+    assert table["events"]["pipeline"] == summary.config["pipeline"]["prompts"]["events"]
+    assert "lead3" not in table["events"]  # a system that sends no prompt has no row
+    run = tmp_path / "ref"
+    shutil.copytree(REFERENCE, run)
+    done = subprocess.run(
+        [sys.executable, "-m", "summarizer", "eval", "rescore", str(run)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    html = (run / "report.html").read_text(encoding="utf-8")
+    assert 'id="prompt-versions-table"' in html and table["events"]["pipeline"] in html

@@ -164,11 +164,23 @@ def write_report(
             resamples=f"{intervals.RESAMPLES:,}",
             seed=intervals.SEED,
             prompt_variants=_variants(summary.prompt_diffs),
+            prompt_versions=prompt_versions(summary),
+            prompted=[s for s in systems if (summary.config.get(s) or {}).get("prompts")],
         )
     )
     path = run_dir / REPORT
     path.write_text(html, encoding="utf-8")
     return path
+
+
+def prompt_versions(summary: RunSummary) -> dict[str, dict[str, str]]:
+    """Template -> system -> the version (content hash) the system used, for the systems
+    that send prompts."""
+    table: dict[str, dict[str, str]] = {}
+    for system, config in summary.config.items():
+        for template, version in (config.get("prompts") or {}).items():
+            table.setdefault(template, {})[system] = str(version)
+    return dict(sorted(table.items()))
 
 
 def _charts(
