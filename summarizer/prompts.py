@@ -207,7 +207,7 @@ def check_prompts(directory: Path) -> None:
             ) from None
         except UnicodeDecodeError:
             raise ConfigError(f"{path}: not UTF-8 text") from None
-        given = given_variables(path.stem)
+        given = GIVEN[path.stem]
         if unknown := sorted(jinja2_meta.find_undeclared_variables(tree) - given):
             raise ConfigError(
                 f"{path}: uses {', '.join(unknown)}, which the pipeline does not give "
@@ -233,7 +233,3 @@ GIVEN: dict[str, frozenset[str]] = {
     "recheck": frozenset({"unsupported"}),
     "naive": frozenset({"title", "published", "text", "claims"}),
 }
-
-
-def given_variables(name: str) -> frozenset[str]:
-    return GIVEN[name]

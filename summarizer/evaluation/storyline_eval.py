@@ -68,8 +68,8 @@ def run_storyline_eval(
     (the predicted setting); ``on_article`` is called as each article is analysed."""
     started = time.perf_counter()
     result = StorylineResult(half, len(articles), len({a.topic for a in articles}))
-    by_subtopic = _groups(articles, lambda a: a.subtopic)
-    by_topic = _groups(articles, lambda a: a.topic)
+    by_subtopic = _group_by([a.subtopic for a in articles])
+    by_topic = _group_by([a.topic for a in articles])
     stories = group_stories([StoryArticle(a.doc, a.article.text) for a in articles])
     result.story_groups = [[articles[i].doc for i in s] for s in stories]
     story_systems = {
@@ -88,7 +88,7 @@ def run_storyline_eval(
     mentions = [
         Mention(m.key, index, m.text) for index, a in enumerate(articles) for m in a.mentions
     ]
-    key = _clusters(mentions, [m.cluster for a in articles for m in a.mentions])
+    key = _group_by([m.cluster for a in articles for m in a.mentions])
     event_systems = {
         "storylines": same_lemma(mentions, stories),
         "lemma (topic)": same_lemma(mentions, by_topic),
@@ -98,10 +98,10 @@ def run_storyline_eval(
     for name, response in event_systems.items():
         result.events_gold[name] = _scored(key, response)
 
+    # The predicted setting pairs mentions by their gold keys, not by index.
+    gold: list[list[Hashable]] = [[mentions[i].key for i in cluster] for cluster in key]
     for system in systems:
         predicted, matched, failed = _predicted_mentions(articles, system, on_article)
-        keys = [m.key for m in mentions]
-        gold: list[list[Hashable]] = [[keys[i] for i in cluster] for cluster in key]
         for grouping, groups in (("storylines", stories), ("lemma (topic)", by_topic)):
             found: list[list[Hashable]] = [
                 [predicted[i].key for i in c] for c in same_lemma(predicted, groups)
@@ -165,14 +165,8 @@ def _words(text: str) -> list[tuple[int, str]]:
     return [(m.start(), m.group()) for m in re.finditer(r"[A-Za-z][\w'’\-]*", text)]
 
 
-def _groups(articles: Sequence[TopicArticle], by: Callable[[TopicArticle], str]) -> list[list[int]]:
-    groups: dict[str, list[int]] = defaultdict(list)
-    for i, a in enumerate(articles):
-        groups[by(a)].append(i)
-    return list(groups.values())
-
-
-def _clusters(items: Sequence[object], labels: Sequence[str]) -> list[list[int]]:
+def _group_by(labels: Sequence[str]) -> list[list[int]]:
+    """The indices of equal labels, grouped, in order of first appearance."""
     groups: dict[str, list[int]] = defaultdict(list)
     for i, label in enumerate(labels):
         groups[label].append(i)

@@ -234,7 +234,8 @@ def variant(spec: str, settings: Settings) -> Settings:
     """``settings`` changed by a spec's ``key=value`` parts (``pipeline:summary=lead``,
     ``pipeline:model=m:base_url=http://host:8000/v1:api_key_env=MY_KEY``)."""
     changes: dict[str, Any] = {}
-    for key, value in variant_parts(spec).items():
+    parts = variant_parts(spec)
+    for key, value in parts.items():
         if key in SYSTEM_FIELDS:
             continue
         field = Settings.model_fields[key]
@@ -247,7 +248,7 @@ def variant(spec: str, settings: Settings) -> Settings:
             raise ConfigError(
                 f"bad variant {f'{key}={value}'!r} in {spec!r}: {one_line(exc, key)}"
             ) from None
-    if "api_key_env" in (parts := variant_parts(spec)):
+    if "api_key_env" in parts:
         # The key is read from the variable the spec names: never written to a run file.
         variable = parts["api_key_env"]
         if not os.environ.get(variable):

@@ -33,7 +33,6 @@ def read_records(path: Path) -> Records:
     if not path.is_file():
         raise InputError(f"records file not found: {path}")
     records = Records()
-    seen: set[str] = set()
     lines = 0
     with path.open(encoding="utf-8", errors="replace") as handle:
         for number, line in enumerate(handle, start=1):
@@ -50,9 +49,6 @@ def read_records(path: Path) -> Records:
             if not record.ok or record.analysis is None:
                 records.failed += 1
                 continue
-            if record.id in seen:
-                raise InputError(f"{path}: line {number}: id {record.id!r} occurs twice")
-            seen.add(record.id)
             records.analyses.append((record.id, record.analysis))
     if lines == 0:
         raise InputError(f"{path} has no records")
