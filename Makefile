@@ -70,14 +70,15 @@ meta: $(STAMP)
 
 ## CI: every fixture with the embedded model, gated against the committed reference run
 ## (a failed or missing item, a significant drop on any quality metric, or a changed
-## setting or prompt fails it); then a few articles of each dataset when the data folder
+## setting or prompt fails it) and against floors (every item schema-valid, every span
+## exact, sentence splits agreeing with the hand splits of the world-news fixtures); then a few articles of each dataset when the data folder
 ## is there, failing on any failed item; and the storylines of ECB+ topics (no model
 ## call), failing below their floors.
 # The gate compares only our pipeline, so CI skips the naive baselines (3-4 times slower
 # per article than the pipeline on the embedded model); `make eval` runs them all.
 eval-ci: $(STAMP)
 	rm -rf runs/ci-fixtures
-	$(BIN)/summarizer eval evals/fixtures --systems pipeline,lead3 --out runs/ci-fixtures --no-cache --quiet
+	$(BIN)/summarizer eval evals/fixtures --systems pipeline,lead3 --out runs/ci-fixtures --no-cache --quiet --fail-under valid_rate=1 --fail-under evidence_exact=1 --fail-under split_f1=0.95
 	$(BIN)/summarizer eval compare evals/reference/fixtures runs/ci-fixtures
 	@if [ -d "$(DATA)" ]; then \
 		for d in summeval fnc1 fnc1-natural casie; do \

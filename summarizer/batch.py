@@ -65,7 +65,9 @@ class BatchItem:
             value = {"text": value}
         try:
             given = value if isinstance(value, ArticleInput) else ArticleInput.model_validate(value)
-            article = Article.from_text(given.text, title=given.title, published=given.published)
+            article = Article.from_text(
+                given.text, title=given.title, published=given.published, language=given.language
+            )
         except ValidationError as exc:
             return cls(line, _given_id(value, line), error=one_line(exc))
         except InputError as exc:

@@ -22,6 +22,7 @@ from collections.abc import Iterable
 from dateparser.search import search_dates
 
 from summarizer.article import Article
+from summarizer.dates import resolve_date
 
 # A word that may be part of a name: capitalised, or an initial, or all capitals.
 _NAME_WORD = r"(?:[A-Z][\w'’\-.]*[\w]|[A-Z]\.?)"
@@ -109,8 +110,12 @@ def sentence_times(article: Article) -> dict[int, list[str]]:
         published = article.published
         settings["RELATIVE_BASE"] = dt.datetime(published.year, published.month, published.day)
     found: dict[int, list[str]] = {}
+    english = article.language == "en"
     for sentence in article.sentences:
         text = article.text[sentence.start : sentence.end]
+        if not english:
+            found[sentence.number] = _foreign_times(text, article)
+            continue
         hits = search_dates(text, languages=["en"], settings=settings) or []
         times: list[str] = []
         for phrase, _ in hits:
@@ -122,6 +127,22 @@ def sentence_times(article: Article) -> dict[int, list[str]]:
                 times.append(time)
         found[sentence.number] = times
     return found
+
+
+def _foreign_times(text: str, article: Article) -> list[str]:
+    """The time phrases of a sentence in another language than English: dateparser's
+    finds there, kept when they name a day (the English filters above know English
+    words only)."""
+    try:
+        hits = search_dates(text, languages=[article.language]) or []
+    except ValueError:  # a language dateparser does not read
+        return []
+    phrases = (phrase.strip(" ,.;。，、") for phrase, _ in hits)
+    return list(
+        dict.fromkeys(
+            p for p in phrases if p in text and resolve_date(p, article.published, article.language)
+        )
+    )
 
 
 # What search_dates leaves off a phrase: the day after a month ("Oct" of "Oct 31-Nov 1")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import logging
 import sys
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -107,6 +108,11 @@ def model_options(func: F) -> F:
             "Default: off.",
         ),
         click.option(
+            "--output-language",
+            help="Language of the headline, summary, key points, actions and claims "
+            "(ISO 639-1: en, fr, ko, zh...). Default: the article's.",
+        ),
+        click.option(
             "--prompts",
             type=click.Path(file_okay=False, path_type=Path),
             help="A folder of edited prompt templates (see `summarizer prompts copy`); "
@@ -138,10 +144,24 @@ def model_options(func: F) -> F:
     return func
 
 
+def _show_warning(
+    message: Warning | str,
+    category: type[Warning],
+    filename: str,
+    lineno: int,
+    file: Any = None,
+    line: str | None = None,
+) -> None:
+    Console(stderr=True).print(f"[yellow]warning:[/] {escape(str(message))}", highlight=False)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="summarizer")
 def main() -> None:
     """Summaries, events and stances from news articles, grounded in the text."""
+    # A warning of ours (the embedded model's extractive output on another language) is
+    # a line for the reader, shown once, not a source location.
+    warnings.showwarning = _show_warning
     # instructor logs every failed attempt at ERROR; the CLI reports failures itself
     # (and some dependencies configure the root logger on import).
     quiet = logging.getLogger("instructor")
@@ -163,6 +183,10 @@ def main() -> None:
 @click.option("--title", help="Article title (overrides the input's).")
 @click.option("--published", help="Publication date, YYYY-MM-DD (overrides the input's).")
 @click.option(
+    "--language",
+    help="The article's language, ISO 639-1 (overrides the input's). Default: detected.",
+)
+@click.option(
     "--claim",
     "claims",
     multiple=True,
@@ -176,6 +200,7 @@ def analyze(
     fmt: str,
     title: str | None,
     published: str | None,
+    language: str | None,
     claims: tuple[str, ...],
     **settings: Any,
 ) -> None:
@@ -185,11 +210,12 @@ def analyze(
 
     name = "standard input" if file == "-" else file
     article, given_claims = parse_article(read_source(file), name=name, fmt=fmt)
-    if title is not None or published is not None:
+    if title is not None or published is not None or language is not None:
         article = Article.from_text(
             article.text,
             title=title if title is not None else article.title,
             published=parse_published(published) if published is not None else article.published,
+            language=language or article.language,
         )
     # Imported once the input is known to be good: openai alone takes most of a second
     # to import, which a mistyped file name should not have to wait for.

@@ -34,10 +34,14 @@ class Summarizer:
         *,
         title: str | None = None,
         published: date | str | None = None,
+        language: str | None = None,
         claims: Sequence[str] = (),
     ) -> Analysis:
-        """Summary, events, stances (and claim stances, if claims are given) of one article."""
-        return self._pipeline.run(_article(article, title, published), list(claims))
+        """Summary, events, stances (and claim stances, if claims are given) of one article.
+
+        ``language`` is the article's (ISO 639-1), detected when not given; the language
+        of the output is the ``output_language`` setting."""
+        return self._pipeline.run(_article(article, title, published, language), list(claims))
 
     def close(self) -> None:
         """Close HTTP connections; the client can't be used afterwards."""
@@ -59,9 +63,12 @@ class AsyncSummarizer(Summarizer):
         *,
         title: str | None = None,
         published: date | str | None = None,
+        language: str | None = None,
         claims: Sequence[str] = (),
     ) -> Analysis:
-        return await self._pipeline.arun(_article(article, title, published), list(claims))
+        return await self._pipeline.arun(
+            _article(article, title, published, language), list(claims)
+        )
 
     async def analyze_many(
         self,
@@ -103,19 +110,25 @@ def analyze(
     *,
     title: str | None = None,
     published: date | str | None = None,
+    language: str | None = None,
     claims: Sequence[str] = (),
     **settings: Any,
 ) -> Analysis:
-    """Analyse one article. Settings (``model``, ``base_url``, ``strategy``, ...) as keywords."""
+    """Analyse one article. Settings (``model``, ``base_url``, ``output_language``, ...)
+    as keywords."""
     with Summarizer(**settings) as client:
-        return client.analyze(article, title=title, published=published, claims=claims)
+        return client.analyze(
+            article, title=title, published=published, language=language, claims=claims
+        )
 
 
-def _article(article: str | Article, title: str | None, published: date | str | None) -> Article:
+def _article(
+    article: str | Article, title: str | None, published: date | str | None, language: str | None
+) -> Article:
     if isinstance(article, Article):
         return article
     if not isinstance(article, str):
         from summarizer.errors import InputError
 
         raise InputError(f"the article must be a str, not {type(article).__name__}")
-    return Article.from_text(article, title=title, published=published)
+    return Article.from_text(article, title=title, published=published, language=language)

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import TypeVar
 
 from rapidfuzz import fuzz
 
+from summarizer import script_text
 from summarizer.article import Article, Passage
 from summarizer.dates import resolve_date
 from summarizer.drafts import ClaimDraft, EventDraft, KeyPointDraft, StanceDraft
@@ -16,8 +18,6 @@ from summarizer.schema import ClaimStance, Event, KeyPoint, Span, Stance, Summar
 
 DUPLICATE_SIMILARITY = 90.0
 MAX_MERGED_EVIDENCE = 3
-_CAPITALISED = re.compile(r"\b[A-Z][\w'’\-]*")
-_NUMBER = re.compile(r"\d[\d,.]*\d|\d")
 _POSSESSIVE = re.compile(r"['’]s?$")
 # Capitalised only because they start a sentence; not content the article must contain.
 _FUNCTION_WORDS = frozenset(
@@ -77,7 +77,7 @@ def event(passage: Passage, draft: EventDraft) -> Event:
         action=_clean(draft.action),
         targets=_names(draft.targets),
         time_text=time_text,
-        date=resolve_date(time_text, passage.article.published),
+        date=resolve_date(time_text, passage.article.published, passage.article.language),
         location=_clean_optional(draft.location),
         status=draft.status,
         status_confidence=draft.label_probability,
@@ -140,19 +140,27 @@ def key_point_key(k: KeyPoint) -> str:
 
 
 def content_items(text: str) -> list[str]:
-    """The names (capitalised words) and numbers in ``text``: what a summary must not invent."""
-    names = [_POSSESSIVE.sub("", n) for n in _CAPITALISED.findall(text)]
-    return [n for n in names if n.lower() not in _FUNCTION_WORDS] + _NUMBER.findall(text)
+    """The names and numbers in ``text``: what a summary must not invent.
+
+    Names are the capitalised words of cased scripts and, as scripts without capitals
+    do not mark their names, every word of those (:func:`script_text.caseless_words`);
+    numbers are written in any script.
+    """
+    capitalised = [(at, _POSSESSIVE.sub("", w)) for at, w in script_text.capitalised_words(text)]
+    names = [(at, w) for at, w in capitalised if w.lower() not in _FUNCTION_WORDS]
+    in_order = sorted(names + script_text.caseless_words(text))
+    return [w for _, w in in_order] + script_text.numbers(text)
 
 
 def unsupported_content(article: Article, text: str) -> list[str]:
     """Names and numbers in ``text`` that appear nowhere in the article."""
     known = article.content_vocabulary
-    return list(
-        dict.fromkeys(
-            i for i in content_items(text) if i.lower().replace(",", "").rstrip(".") not in known
-        )
-    )
+    return list(dict.fromkeys(i for i in content_items(text) if not _supported(i, known)))
+
+
+def _supported(item: str, known: frozenset[str]) -> bool:
+    exact = item.lower().replace(",", "").rstrip(".") in known
+    return exact or script_text.supported(item, known)
 
 
 def unsupported_warnings(
@@ -205,14 +213,27 @@ _WORD = re.compile(r"\w+")
 _STEM = 5
 
 
-def _words(text: str) -> frozenset[str]:
-    return frozenset(w[:_STEM] for w in _WORD.findall(text.lower()))
+@dataclass(frozen=True)
+class CitedWords:
+    """Cited sentences as :func:`named_in` looks for names in them."""
+
+    stems: frozenset[str]  # see _STEM
+    # Scripts without capitals have no word stems to compare: a name there is looked for
+    # in the text itself.
+    text: str
 
 
-def named_in(name: str, words: frozenset[str]) -> bool:
+def _words(text: str) -> CitedWords:
+    stems = frozenset(w[:_STEM] for w in _WORD.findall(text.lower()))
+    return CitedWords(stems, script_text.normal(text))
+
+
+def named_in(name: str, words: CitedWords) -> bool:
     """Whether a content word of ``name`` is among ``words`` (see :func:`_words`)."""
     content = [w for w in _WORD.findall(name.lower()) if w not in _FUNCTION_WORDS]
-    return any(w[:_STEM] in words for w in content)
+    return any(w[:_STEM] in words.stems for w in content) or any(
+        script_text.occurs(w, words.text) for _, w in script_text.caseless_words(name)
+    )
 
 
 def _names(values: Iterable[str]) -> list[str]:

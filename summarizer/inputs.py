@@ -41,6 +41,9 @@ class ArticleInput(BaseModel):
         default=None, validation_alias=AliasChoices("published", "date", "publication_date")
     )
     claims: list[str] = Field(default_factory=list)
+    language: str | None = Field(
+        default=None, description="ISO 639-1 code of the article's language; default: detected."
+    )
     id: str | None = None
     source: str | None = None
 
@@ -161,7 +164,9 @@ def _from_json(text: str, name: str) -> tuple[Article, list[str]]:
         raise InputError(f"{name}: {one_line(exc)}") from None
     except InputError as exc:  # a bad date, from the field's own validator
         raise InputError(f"{name}: {exc}") from None
-    article = Article.from_text(given.text, title=given.title, published=given.published)
+    article = Article.from_text(
+        given.text, title=given.title, published=given.published, language=given.language
+    )
     return article, given.claims
 
 

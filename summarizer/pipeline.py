@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import time
+import warnings
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from pydantic import BaseModel
 
@@ -15,6 +17,7 @@ from summarizer.calls import REASK_TOKENS, CallLog, CallRequest, StructuredCalle
 from summarizer.chunking import plan_chunks
 from summarizer.echo import EchoGuard
 from summarizer.errors import ConfigError
+from summarizer.language import ENGLISH, language_name
 from summarizer.prompts import Prompts, load_prompts
 from summarizer.relatedness import Relatedness
 from summarizer.rules import rule_items
@@ -40,6 +43,25 @@ from summarizer.strategies import (
 )
 
 MAX_KEY_POINTS = 8
+
+
+class ExtractiveWarning(UserWarning):
+    """The embedded model cannot write the language asked for: the output is extractive.
+
+    Python shows a warning once per message, so a batch of Korean articles warns once.
+    """
+
+
+@dataclass(frozen=True)
+class Reading:
+    """How one article is analysed: the settings and prompts for its language."""
+
+    settings: Settings
+    prompts: Prompts
+    output_language: str
+    extractive: bool
+
+
 # Lead-3's length: the summaries of news datasets are about three sentences long.
 EXTRACTIVE_SENTENCES = 3
 MIN_ARTICLE_TOKENS = 128
@@ -79,7 +101,8 @@ class Pipeline:
         caches them)."""
         started = time.perf_counter()
         log = CallLog()
-        gates, asked, steps = self._start(article, claims)
+        reading = self.reading(article)
+        gates, asked, steps = self._start(reading, article, claims)
         try:
             wave = next(steps)
             while True:
@@ -87,14 +110,15 @@ class Pipeline:
         except StopIteration as done:
             drafts: Drafts = done.value
         stances = self._claim_stances(
-            article, claims, gates, asked, drafts, score or self.score, log
+            reading, article, claims, gates, asked, drafts, score or self.score, log
         )
-        return self._assemble(article, asked, drafts, stances, log, started)
+        return self._assemble(reading, article, asked, drafts, stances, log, started)
 
     async def arun(self, article: Article, claims: Sequence[str] = ()) -> Analysis:
         started = time.perf_counter()
         log = CallLog()
-        gates, asked, steps = self._start(article, claims)
+        reading = self.reading(article)
+        gates, asked, steps = self._start(reading, article, claims)
         try:
             wave = next(steps)
             while True:
@@ -102,23 +126,50 @@ class Pipeline:
         except StopIteration as done:
             drafts: Drafts = done.value
         stances = await asyncio.to_thread(
-            self._claim_stances, article, claims, gates, asked, drafts, self.score, log
+            self._claim_stances, reading, article, claims, gates, asked, drafts, self.score, log
         )
-        return self._assemble(article, asked, drafts, stances, log, started)
+        return self._assemble(reading, article, asked, drafts, stances, log, started)
+
+    def reading(self, article: Article) -> Reading:
+        """How ``article`` is analysed: in which language, with which settings.
+
+        The embedded model writes English only (on other languages it wrote English
+        headlines about "the article" and garbled names), so for any other article or
+        output language every field it would write is a choice from the article: the
+        headline is the title or first sentence, summary and key points are the
+        sentences the model cites, events and stances come from the rule.
+        """
+        output = self.settings.output_language or article.language
+        if self.settings.backend != "embedded":
+            # English prompts for English articles stay as they were measured.
+            english = output == ENGLISH and article.language == ENGLISH
+            told = None if english else language_name(output)
+            return Reading(self.settings, self.prompts.speaking(told), output, extractive=False)
+        if article.language == ENGLISH and output == ENGLISH:
+            return Reading(self.settings, self.prompts, output, extractive=False)
+        changes: dict[str, object] = {"headline_guard": False, "extractor": "rule"}
+        if self.settings.summary_style == "abstractive":
+            changes["summary"] = "lead"
+        if self.settings.claim_labelling == "generated":
+            changes["claim_labels"] = "rule"
+        warnings.warn(_extractive_note(article.language, output), ExtractiveWarning, stacklevel=2)
+        return Reading(self.settings.model_copy(update=changes), self.prompts, output, True)
 
     def _start(
-        self, article: Article, claims: Sequence[str]
+        self, reading: Reading, article: Article, claims: Sequence[str]
     ) -> tuple[list[Relatedness], list[str], Plan]:
         """The claims' gate, the claims the model writes labels for (the related ones, if
         it writes any) and the plan of calls."""
         gates = claim_labels.gate(article, claims)
         asked = []
-        if self.settings.claim_labelling == "generated":
+        if reading.settings.claim_labelling == "generated":
             asked = [claim for claim, gate in zip(claims, gates, strict=True) if gate.related]
-        return gates, asked, self._plan(article, asked, self._chunks(article, asked))
+        chunks = self._chunks(reading, article, asked)
+        return gates, asked, self._plan(reading, article, asked, chunks)
 
     def _claim_stances(
         self,
+        reading: Reading,
         article: Article,
         claims: Sequence[str],
         gates: list[Relatedness],
@@ -129,7 +180,7 @@ class Pipeline:
     ) -> list[ClaimStance]:
         """Every claim's stance, in order: unrelated by the gate, else by the model's
         scores, its generated answer (for ``asked``) or the rule."""
-        labelling = self.settings.claim_labelling
+        labelling = reading.settings.claim_labelling
         generated = iter(_merge_claims(asked, drafts.chunks))
         stances: list[ClaimStance] = []
         for claim, gate in zip(claims, gates, strict=True):
@@ -138,7 +189,7 @@ class Pipeline:
             elif labelling == "generated":
                 stances.append(next(generated))
             elif labelling == "scores" and score is not None:
-                request, calibration = claim_labels.score_requests(self.prompts, article, claim)
+                request, calibration = claim_labels.score_requests(reading.prompts, article, claim)
                 found = claim_labels.by_scores(
                     article, claim, score(request, log), score(calibration, log)
                 )
@@ -160,38 +211,43 @@ class Pipeline:
             raise failed.exceptions[0] from None
         return [task.result() for task in tasks]
 
-    def _plan(self, article: Article, claims: Sequence[str], chunks: list[list[int]]) -> Plan:
-        return plan(article, claims, settings=self.settings, prompts=self.prompts, chunks=chunks)
+    def _plan(
+        self, reading: Reading, article: Article, claims: Sequence[str], chunks: list[list[int]]
+    ) -> Plan:
+        return plan(
+            article, claims, settings=reading.settings, prompts=reading.prompts, chunks=chunks
+        )
 
-    def _chunks(self, article: Article, claims: Sequence[str]) -> list[list[int]]:
+    def _chunks(self, reading: Reading, article: Article, claims: Sequence[str]) -> list[list[int]]:
         """Whole article if it fits; otherwise runs of sentences that each fit."""
-        tasks = tasks_used(self.settings, bool(claims), chunked=False)
+        settings = reading.settings
+        tasks = tasks_used(settings, bool(claims), chunked=False)
         empty = article.passage([])
         # The claims of the largest call: all of them in a combined call, else the first
         # group (see claim_groups).
-        combined = self.settings.strategy == "combined"
+        combined = settings.strategy == "combined"
         shown = list(claims) if combined else list(claims[:CLAIMS_PER_CALL])
         overhead = max(
             sum(
                 self.backend.count_tokens(m["content"]) + 8
-                for m in self.prompts.messages(
-                    task, empty, claims=shown, examples=self.settings.examples
+                for m in reading.prompts.messages(
+                    task, empty, claims=shown, examples=settings.examples
                 )
             )
             for task in tasks
             if task not in ("recheck", "verify")
         )
         # A re-ask adds the validation errors to the prompt; a recheck, the names it lists.
-        reask = REASK_TOKENS if self.settings.reasks else 0
+        reask = REASK_TOKENS if settings.reasks else 0
         if "recheck" in tasks:
             reask += RECHECK_TOKENS
         if "verify" in tasks:  # its prompt is the article's with the items listed after it
             reask += VERIFY_TOKENS
-        budget = self.backend.context_tokens - self.settings.max_output_tokens - overhead - reask
+        budget = self.backend.context_tokens - settings.max_output_tokens - overhead - reask
         if budget < MIN_ARTICLE_TOKENS:
             raise ConfigError(
                 f"context_tokens={self.backend.context_tokens} leaves no room for the article "
-                f"after max_output_tokens={self.settings.max_output_tokens}, room for a re-ask "
+                f"after max_output_tokens={settings.max_output_tokens}, room for a re-ask "
                 f"and the {overhead}-token prompt; raise context_tokens or lower "
                 "max_output_tokens"
             )
@@ -199,6 +255,7 @@ class Pipeline:
 
     def _assemble(
         self,
+        reading: Reading,
         article: Article,
         asked: Sequence[str],
         drafts: Drafts,
@@ -213,6 +270,7 @@ class Pipeline:
             if drafts.reduced
             else (first.headline, first.summary)
         )
+        settings = reading.settings
         echo = EchoGuard(self.prompts.instructions, article.text)
         key_points = grounding.merge_duplicates(
             echo.key_points(
@@ -220,23 +278,27 @@ class Pipeline:
             ),
             grounding.key_point_key,
         )[:MAX_KEY_POINTS]
-        style = self.settings.summary_style
+        if reading.extractive:
+            key_points = [extractive_point(k) for k in key_points]
+            headline = extractive_headline(article)
+        style = settings.summary_style
         if style == "abstractive":
             text = echo.text(" ".join(text.split()))
         else:
             lead = article.span(1) if style == "lead" and article.sentences else None
-            text = extractive_summary(key_points, lead) or echo.text(" ".join(text.split()))
+            written = article.sentence_text(1) if reading.extractive else text
+            text = extractive_summary(key_points, lead) or echo.text(" ".join(written.split()))
         summary = Summary(
             headline=echo.text(" ".join(headline.split())), text=text, key_points=key_points
         )
-        if self.settings.extraction == "rule":
+        if settings.extraction == "rule":
             events, stances = rule_items(article)
         else:
             events = echo.events(grounding.event(c.passage, e) for c in chunks for e in c.events)
             stances = echo.stances(
                 grounding.stance(c.passage, s) for c in chunks for s in c.stances
             )
-        if self.settings.grounded_fields:
+        if settings.grounded_fields:
             events = [k for e in events if (k := grounding.grounded_event(e)) is not None]
             stances = [t for s in stances if (t := grounding.grounded_stance(s)) is not None]
         events = grounding.merge_duplicates(events, grounding.event_key)
@@ -252,19 +314,22 @@ class Pipeline:
             warnings.append(
                 f"removed {echo.removed} piece(s) of text that repeated the prompt's instructions"
             )
-        tasks = tasks_used(self.settings, bool(asked), chunked=len(chunks) > 1)
+        tasks = tasks_used(settings, bool(asked), chunked=len(chunks) > 1)
         if any(c.source == "scores" for c in claim_stances):
             tasks.append("claim_label")
         metadata = Metadata(
             backend=self.backend.name,
             model=self.backend.model,
             mode=self.backend.mode.value,
-            strategy=self.settings.strategy,
+            strategy=settings.strategy,
             prompt_versions={t: self.prompts.versions[t] for t in tasks},
             usage=log.usage,
             calls=log.calls,
             attempts=log.attempts,
             chunks=len(chunks),
+            language=article.language,
+            output_language=reading.output_language,
+            extractive=reading.extractive,
             latency_s=round(time.perf_counter() - started, 3),
             warnings=list(dict.fromkeys(warnings)),
         )
@@ -281,6 +346,26 @@ class Pipeline:
             claims=claim_stances,
             metadata=metadata,
         )
+
+
+def extractive_point(point: KeyPoint) -> KeyPoint:
+    """``point`` stated in the article's words: its first cited sentence."""
+    return point.model_copy(update={"text": " ".join(point.evidence[0].text.split())})
+
+
+def extractive_headline(article: Article) -> str:
+    """The article's own headline: its title, else its first sentence."""
+    return article.title or article.sentence_text(1)
+
+
+def _extractive_note(language: str, output: str) -> str:
+    told = f"a {language_name(language)} article" if language != ENGLISH else "this article"
+    return (
+        f"the embedded model writes English only: for {told} (output in "
+        f"{language_name(output)}) the headline, summary and key points are the article's "
+        "own sentences and events and stances come from the rule; set base_url and model "
+        "to a stronger model to get them written in the output language"
+    )
 
 
 def extractive_summary(key_points: Sequence[KeyPoint], lead: Span | None = None) -> str:

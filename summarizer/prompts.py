@@ -10,6 +10,7 @@ prefix and a llama.cpp backend reuses its KV cache between them:
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import hashlib
 from dataclasses import dataclass, field
@@ -58,6 +59,15 @@ class Prompts:
     # Template name ("events") -> the file it was loaded from: the variant folder's, or
     # the shipped one where the folder has none.
     sources: dict[str, Path] = field(default_factory=dict)
+    # The English name of the language asked for the written fields ("Korean"), told in
+    # the system message; None: no instruction, the prompts of an English run as before.
+    output_language: str | None = None
+
+    def speaking(self, language: str | None) -> Prompts:
+        """These prompts asking for answers in ``language`` (an English name)."""
+        if language == self.output_language:
+            return self
+        return dataclasses.replace(self, output_language=language)
 
     @cached_property
     def instructions(self) -> frozenset[tuple[str, ...]]:
@@ -97,7 +107,7 @@ class Prompts:
             return [
                 {"role": "user", "content": self._render(task, {**given, **variables}).rstrip()}
             ]
-        system = self._render("system", {})
+        system = self._render("system", {"output_language": self.output_language})
         # A title or a claim is data too, like the article's sentences.
         title = as_data(article.title) if article.title is not None else None
         if "claims" in variables:
@@ -224,7 +234,7 @@ def check_prompts(directory: Path) -> None:
 # variant may use any of these, and nothing else.
 _TASK = frozenset({"title", "examples", "claims"})
 GIVEN: dict[str, frozenset[str]] = {
-    "system": frozenset(),
+    "system": frozenset({"output_language"}),
     "article": frozenset({"title", "published", "numbered"}),
     **{task: _TASK for task in ("summary", "events", "stances", "claims", "combined")},
     "claim_label": frozenset({"title", "examples", "claim"}),

@@ -131,7 +131,7 @@ def _event(
         action=verb,
         targets=targets,
         time_text=time,
-        date=resolve_date(time, article.published),
+        date=resolve_date(time, article.published, article.language),
         location=None,
         status=RULE_STATUS,
         status_confidence=STATUS_CONFIDENCE,

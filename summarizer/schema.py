@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-SCHEMA_VERSION = "1.1"
+SCHEMA_VERSION = "1.2"
 
 EventStatus = Literal["happened", "ongoing", "planned", "expected", "possible", "denied"]
 Position = Literal["support", "oppose", "neutral", "mixed"]
@@ -154,6 +154,22 @@ class Metadata(_Model):
         description="Model requests made, re-asks and transport retries included."
     )
     chunks: int = Field(description="1 unless the article was longer than the model's context.")
+    language: str = Field(
+        default="en",
+        description="ISO 639-1 code of the article's language: given with the article, "
+        "else detected (py3langid).",
+    )
+    output_language: str = Field(
+        default="en",
+        description="ISO 639-1 code of the language asked for the written fields "
+        "(setting output_language; unset: the article's).",
+    )
+    extractive: bool = Field(
+        default=False,
+        description="True when every written field is the article's own text: the "
+        "embedded model writes English only, so on another language its headline, "
+        "summary and key points are the article's sentences.",
+    )
     latency_s: float
     warnings: list[str]
 

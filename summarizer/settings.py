@@ -7,10 +7,11 @@ from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit, urlunsplit
 
-from pydantic import AliasChoices, Field, SecretStr, ValidationError
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from summarizer.errors import ConfigError, one_line
+from summarizer.language import normalise_code
 
 EMBEDDED_MODEL = "smollm2-135m-instruct"
 # Names a user may reasonably type for the embedded model.
@@ -26,6 +27,7 @@ Extraction = Literal["auto", "model", "rule"]
 # part of an analysis's cache key, and what eval variants sharing one loaded model vary.
 PIPELINE_OPTIONS = (
     "summary",
+    "output_language",
     "examples",
     "grounded_fields",
     "verify",
@@ -118,6 +120,14 @@ class Settings(BaseSettings):
         "rule: a fixed label. Unset: the measured best for the embedded model, "
         "generated for an endpoint.",
     )
+    output_language: str | None = Field(
+        default=None,
+        description="ISO 639-1 code of the language the headline, summary, key points, "
+        "actions and claims are written in; names stay as the article writes them. "
+        "Unset: the article's language. The embedded model writes English only: on any "
+        "other article, or for any other output language, its text fields are the "
+        "article's own sentences (a warning says so).",
+    )
     prompts: Path | None = Field(
         default=None,
         description="A folder of edited prompt templates (`summarizer prompts copy DIR` "
@@ -147,6 +157,16 @@ class Settings(BaseSettings):
     )
     repeat_penalty: float = Field(default=1.1, ge=1.0, le=2.0)
     seed: int = 0
+
+    @field_validator("output_language")
+    @classmethod
+    def _known_language(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        try:
+            return normalise_code(value)
+        except ConfigError as exc:  # pydantic reports a ValueError as a field error
+            raise ValueError(str(exc)) from None
 
     @property
     def backend(self) -> BackendName:

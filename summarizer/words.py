@@ -1,21 +1,46 @@
-"""Content words, stemmed: what lexical comparisons (the claim gate, the scorers) count."""
+"""Content words, stemmed: what lexical comparisons (the claim gate, the scorers) count.
+
+English words are stemmed and its stop words dropped; Chinese and Japanese, written
+without spaces, count as pairs of characters; other scripts' words count as written.
+"""
 
 from __future__ import annotations
 
 import re
 from functools import cache
 
+import regex
 from nltk.stem.porter import PorterStemmer
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
+from summarizer.script_text import bigrams, script_of
+
+_HAN_KANA_RUN = regex.compile(r"([\p{scx=Han}\p{scx=Hiragana}\p{scx=Katakana}]+)")
+
 
 def content_stems(text: str) -> list[str]:
-    """The text's words without stop words, Porter-stemmed, in order."""
+    """The text's words without stop words, Porter-stemmed, in order: English words so;
+    runs of Han and Kana as their character pairs (a single character as itself); words
+    of other scripts lower-cased as written."""
     # CamelCase and snake_case labels ("banking_accounting") become words first, and
     # "didn't" is "did not".
     text = re.sub(r"([a-z])([A-Z])", r"\1 \2", text).lower().replace("n't", " not")
     words = re.findall(r"[^\W\d_]+|\d+", text.replace("n’t", " not"))
-    return [_stem(w) for w in words if w not in ENGLISH_STOP_WORDS]
+    return [stem for word in words for stem in _stems(word)]
+
+
+def _stems(word: str) -> list[str]:
+    stems: list[str] = []
+    # split() keeps the runs it splits at, in its odd places.
+    for i, piece in enumerate(_HAN_KANA_RUN.split(word)):
+        if i % 2:
+            stems += bigrams(piece) or [piece]
+        elif script_of(piece) == "latin" or piece.isdecimal():
+            if piece not in ENGLISH_STOP_WORDS:
+                stems.append(_stem(piece))
+        elif piece:
+            stems.append(piece)
+    return stems
 
 
 @cache

@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 
 from summarizer import Analysis
-from summarizer.article import SEGMENT_WINDOW_CHARS, _located, _segments
+from summarizer.article import SEGMENT_WINDOW_CHARS, _located, _segmenter, _segments
 from summarizer.schema import Span
 from tests.conftest import SEED
 from tests.scripted_server import ScriptedServer
@@ -247,4 +247,6 @@ def test_a_long_paragraph_is_split_as_pysbd_splits_it_whole() -> None:
     paragraphs = [" ".join(p.split()) for p in SEED.read_text(encoding="utf-8").split("\n\n")]
     text = " ".join(paragraphs[1:] * 5)
     assert len(text) > 2 * SEGMENT_WINDOW_CHARS
-    assert list(_segments(text, 0, len(text))) == list(_located(text, 0, len(text)))
+    english = _segmenter("en")
+    whole = list(_located(text, 0, len(text), english))
+    assert list(_segments(text, 0, len(text), english)) == whole

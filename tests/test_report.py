@@ -145,11 +145,11 @@ def test_intervals_hold_the_figure_and_spread_like_items(runs: dict[str, Path]) 
             value = summary[system][key]
             assert value is not None
             assert span.low - 1e-9 <= value <= span.high + 1e-9, (system, key, span)
-    # A mean over 27 items: about as wide as the normal approximation says.
+    # A mean over every fixture: about as wide as the normal approximation says.
     rouge = np.array([r.scores["rouge1"] for r in records if r.system == "lead3"], dtype=float)
     expected = 2 * 1.96 * rouge.std() / math.sqrt(len(rouge))
     span = spans["lead3"]["rouge1"]
-    assert span.items == len(rouge) == 27
+    assert span.items == len(rouge) == len(load_fixtures(FIXTURES))
     assert span.high - span.low == pytest.approx(expected, rel=0.3)
     assert spans["rules"]["event_f1"].pooled and not spans["rules"]["rouge1"].pooled
 
@@ -219,7 +219,7 @@ def test_report_shows_intervals_and_a_chart_per_metric(runs: dict[str, Path]) ->
             continue
         assert row.count('<svg class="dist"') == 1, key
         assert row.count('<g class="row">') == len(summary.systems), key
-    assert "lead3: 27 items" in rows["rouge1"]
+    assert f"lead3: {len(load_fixtures(FIXTURES))} items" in rows["rouge1"]
     ticks = sum(
         1
         for key in rows

@@ -70,6 +70,13 @@ class Fixture(_Strict):
     title: str | None = None
     published: dt.date | None = None
     text: str = Field(min_length=1)
+    sentences: list[str] = Field(
+        default_factory=list,
+        description="The text's sentences as split by hand, in order, each written exactly "
+        "as in text (no surrounding whitespace); what the sentence splitter is scored "
+        "against. Empty: not split by hand. Gold sentence numbers index this split when "
+        "it is given.",
+    )
     notes: str | None = Field(default=None, description="What makes this fixture special.")
     references: list[str] = Field(default_factory=list, description="Reference summaries.")
     key_facts: list[KeyFact] = Field(default_factory=list)
@@ -95,6 +102,15 @@ class Fixture(_Strict):
             raise ValueError("'claims' is labelled but the fixture has no claims")
         if "summary" in self.labelled and not (self.references or self.key_facts):
             raise ValueError("'summary' is labelled but there are no references or key facts")
+        cursor = 0
+        for number, sentence in enumerate(self.sentences, 1):
+            found = self.text.find(sentence, cursor)
+            if not sentence or sentence != sentence.strip() or found < 0:
+                raise ValueError(
+                    f"sentence {number} of the hand split is not the next stretch of text "
+                    f"(exactly as written, without surrounding whitespace): {sentence[:40]!r}"
+                )
+            cursor = found + len(sentence)
         return self
 
 

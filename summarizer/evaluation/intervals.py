@@ -17,14 +17,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from summarizer.evaluation import scorers
-from summarizer.evaluation.metrics import METRICS
+from summarizer.evaluation.metrics import METRICS, MICRO
 from summarizer.evaluation.runner import ItemRecord
 
 RESAMPLES = 1000
 CONFIDENCE = 0.95
 SEED = 0
-# aggregate() pools these: (prefix, suffix) of the micro P/R/F1 of events and stances.
-MICRO = [(p, s) for p in ("event", "stance") for s in ("", "_lenient")]
+# aggregate() pools these: the micro P/R/F1 (metrics.MICRO) and the claims' figures.
 POOLED_CLAIMS = ("claim_macro_f1", "fnc1_relative")
 POOLED = frozenset(
     {f"{p}_{part}{s}" for p, s in MICRO for part in ("precision", "recall", "f1")}

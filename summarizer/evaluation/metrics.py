@@ -31,6 +31,14 @@ METRIC_GROUPS: list[tuple[str, list[Metric]]] = [
         ],
     ),
     (
+        # The article as read before any model call: the same for every system.
+        "reading",
+        [
+            Metric("language_correct", "language detected right"),
+            Metric("split_f1", "sentence boundaries F1 (hand splits)"),
+        ],
+    ),
+    (
         "grounding",
         [
             Metric("evidence_exact", "evidence spans exact"),
@@ -107,6 +115,10 @@ METRIC_GROUPS: list[tuple[str, list[Metric]]] = [
     ),
 ]
 METRICS = {m.key: m for _, group in METRIC_GROUPS for m in group}
+# Metrics whose run-level figure is a ratio of sums over items (micro), not a mean of
+# ratios: (prefix, suffix) of the items' ``{prefix}_tp{suffix}``, ``_predicted`` and
+# ``_gold`` counts, from which ``_precision``, ``_recall`` and ``_f1`` are computed.
+MICRO = [*((p, s) for p in ("event", "stance") for s in ("", "_lenient")), ("split", "")]
 GROUP_OF = {m.key: group for group, metrics in METRIC_GROUPS for m in metrics}
 
 

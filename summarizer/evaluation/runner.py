@@ -27,7 +27,7 @@ from summarizer.evaluation import scorers
 from summarizer.evaluation.fixtures import Fixture
 from summarizer.evaluation.halves import Half
 from summarizer.evaluation.judge import CRITERIA, WORST, Judge
-from summarizer.evaluation.metrics import QUALITY, worst
+from summarizer.evaluation.metrics import MICRO, QUALITY, worst
 from summarizer.evaluation.records import Prediction
 from summarizer.evaluation.systems import (
     System,
@@ -71,6 +71,9 @@ class RunSummary(BaseModel):
     # Per system, everything besides the article and the code that decides its answers
     # (settings, prompt versions): the gate refuses to pair runs where these differ.
     config: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    # Per language of the items (ISO 639-1), when they are in more than one: the same
+    # aggregates over that language's items only.
+    by_language: dict[str, dict[str, dict[str, float | None]]] = Field(default_factory=dict)
     # The content hash of the package's code and prompts that made the run.
     code: str | None = None
     # Per system whose prompts differ from the shipped ones: template name -> unified
@@ -152,6 +155,7 @@ def run_eval(
         seconds=round(time.time() - started, 3),
         items=len(fixtures),
         systems=aggregate(records),
+        by_language=by_language(records, fixtures),
         settings=settings or {},
         cache={"hits": cache.hits, "misses": cache.misses} if cache else None,
         model_calls=calls,
@@ -183,7 +187,9 @@ def rescore(run_dir: Path, fixtures: Sequence[Fixture]) -> RunSummary:
         again.append(fresh.model_copy(update={"scores": {**fresh.scores, **graded}}))
     _write_records(run_dir / ITEMS, again)
     old = RunSummary.model_validate_json((run_dir / SUMMARY).read_text(encoding="utf-8"))
-    summary = old.model_copy(update={"systems": aggregate(again)})
+    summary = old.model_copy(
+        update={"systems": aggregate(again), "by_language": by_language(again, fixtures)}
+    )
     (run_dir / SUMMARY).write_text(summary.model_dump_json(indent=2) + "\n", encoding="utf-8")
     return summary
 
@@ -339,8 +345,17 @@ def _write_records(path: Path, records: Iterable[ItemRecord]) -> None:
     temporary.replace(path)
 
 
-# Metrics where the run-level figure is a ratio of sums, not a mean of ratios.
-_MICRO = [(p, s) for p in ("event", "stance") for s in ("", "_lenient")]
+def by_language(
+    records: Sequence[ItemRecord], fixtures: Sequence[Fixture]
+) -> dict[str, dict[str, dict[str, float | None]]]:
+    """:func:`aggregate` over each language's items, English first; empty when every
+    item is in one language."""
+    language = {f.id: f.language for f in fixtures}
+    found = sorted({language[r.item] for r in records if r.item in language})
+    if len(found) < 2:
+        return {}
+    found.sort(key=lambda code: code != "en")
+    return {code: aggregate([r for r in records if language.get(r.item) == code]) for code in found}
 
 
 def aggregate(records: Sequence[ItemRecord]) -> dict[str, dict[str, float | None]]:
@@ -360,7 +375,7 @@ def aggregate(records: Sequence[ItemRecord]) -> dict[str, dict[str, float | None
             name: sum(v) / len(v) for name, v in sorted(values.items())
         }
         summary["items"] = float(len(mine))
-        for prefix, suffix in _MICRO:
+        for prefix, suffix in MICRO:
             tp = sum(values.get(f"{prefix}_tp{suffix}", []))
             predicted = sum(values.get(f"{prefix}_predicted{suffix}", []))
             gold = sum(values.get(f"{prefix}_gold{suffix}", []))

@@ -394,9 +394,38 @@ def cost(pred: Prediction) -> Scores:
     }
 
 
+# --- input: language and sentences ---------------------------------------------------
+
+
+def reading(gold: Fixture, article: Article) -> Scores:
+    """Whether the article's language was detected right; with a hand split, the sentence
+    boundaries both splits draw (true positives, predicted and gold, for a micro F1)."""
+    out: Scores = {"language_correct": float(article.language == gold.language)}
+    if gold.sentences:
+        # A boundary is where a sentence other than the first starts: the whitespace
+        # before it belongs to neither split, so the two compare exactly.
+        found = {s.start for s in article.sentences[1:]}
+        hand = set(_starts_of(article.text, gold.sentences)[1:])
+        out["split_tp"] = float(len(found & hand))
+        out["split_predicted"] = float(len(found))
+        out["split_gold"] = float(len(hand))
+        both = len(found) + len(hand)
+        out["split_f1"] = 2 * len(found & hand) / both if both else 1.0
+    return out
+
+
+def _starts_of(text: str, sentences: Sequence[str]) -> list[int]:
+    starts, cursor = [], 0
+    for sentence in sentences:
+        start = text.index(sentence, cursor)  # the fixture's validator guarantees it
+        starts.append(start)
+        cursor = start + len(sentence)
+    return starts
+
+
 def score_item(pred: Prediction, gold: Fixture, article: Article) -> Scores:
     """Every scorer that applies to what the fixture labels."""
-    out: Scores = {**grounding(pred, article), **cost(pred)}
+    out: Scores = {**grounding(pred, article), **cost(pred), **reading(gold, article)}
     if "summary" in gold.labelled:
         out.update(summary(pred, gold))
     if "events" in gold.labelled:

@@ -1,0 +1,310 @@
+"""What counts as a word, a name and a number in each script.
+
+English marks its names with capitals. Hangul, Han and Kana, Arabic and Devanagari have
+none, so every word of theirs is a candidate name, compared the way the script builds
+words: Korean and Arabic attach particles to them, Chinese and Japanese write no spaces.
+Numbers are compared by value, whatever digits or numerals write them (3 = ３ = ٣ = 三).
+
+Support is checked in two steps: :func:`support_keys` indexes the supporting text (an
+article, once), and :func:`supported` asks about one item of another text.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from decimal import Decimal, InvalidOperation
+from typing import Literal
+
+import regex
+
+Script = Literal["latin", "cased", "hangul", "han", "arabic", "devanagari", "other"]
+
+# --- numbers ---------------------------------------------------------------------------
+
+_DIGITS = r"\d[\d,.٫٬]*\d|\d"
+_NUMERAL_VALUES = {
+    "〇": 0,
+    "零": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "兩": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
+_SMALL_UNITS = {"十": 10, "百": 100, "千": 1000, "백": 100, "천": 1000}
+_LARGE_UNITS = {"万": 10**4, "萬": 10**4, "亿": 10**8, "億": 10**8, "만": 10**4, "억": 10**8}
+# Korean writes units in Hangul, but only after digits ("1천200척" is 1200 boats): alone
+# they are syllables of words.
+_UNITS_AFTER_DIGITS = "十百千万萬亿億백천만억"
+_PERCENT = "百分之"
+# 百分之五十 is "50 per cent": its 百 is no hundred.
+NUMBER = regex.compile(
+    rf"(?:{_DIGITS})(?:[{_UNITS_AFTER_DIGITS}]+(?:{_DIGITS})?)*"
+    rf"|(?:{_PERCENT})?(?:[〇零一二两兩三四五六七八九十万萬亿億]|[百千](?!分之))+"
+)
+_NUMBER_PART = regex.compile(rf"{_DIGITS}|.")
+_DIGIT_RUN = regex.compile(_DIGITS)
+_SEPARATORS = {",": "", "٬": "", "٫": "."}  # Arabic writes ٬ for thousands, ٫ for the point
+
+
+def numbers(text: str) -> list[str]:
+    """The numbers written in ``text`` in any script, as written.
+
+    A lone 一 is left out: it is mostly a piece of a word (一些 "some", 统一 "unify") or
+    "a", which is no number in an English summary either.
+    """
+    return [str(m[0]) for m in NUMBER.finditer(text) if m[0] != "一"]
+
+
+def number_value(token: str) -> str | None:
+    """``token``'s value in ASCII digits ("1,200" and "１２００" -> "1200", 十五 -> "15",
+    1천200 -> "1200"), or None if it is no number."""
+    if not NUMBER.fullmatch(token):
+        return None
+    numerals = token.removeprefix(_PERCENT)
+    if not any(c in _SMALL_UNITS or c in _LARGE_UNITS for c in numerals):
+        if _DIGIT_RUN.fullmatch(numerals):
+            return _ascii_digits(numerals)
+        # Numerals without units read digit by digit, as years are written: 二〇二五.
+        return "".join(str(_NUMERAL_VALUES[c]) for c in numerals)
+    try:
+        return _plain(_composed(numerals))
+    except InvalidOperation:  # digits that are no decimal number, as "1.2.3万"
+        return None
+
+
+def _composed(numerals: str) -> Decimal:
+    """The value of numerals with units: 三百二十 = 3 x 100 + 20, 1천200 = 1 x 1000 + 200;
+    a larger unit after a smaller one multiplies it (三万亿 = 3 x 10^4 x 10^8)."""
+    total = section = Decimal(0)
+    number: Decimal | None = None
+    for part in _NUMBER_PART.findall(numerals):
+        if part in _SMALL_UNITS:
+            section += (Decimal(1) if number is None else number) * _SMALL_UNITS[part]
+            number = None
+        elif part in _LARGE_UNITS:
+            section += number or 0
+            unit = _LARGE_UNITS[part]
+            total = (total + section) * unit if total < unit else total + section * unit
+            section, number = Decimal(0), None
+        elif part in _NUMERAL_VALUES:
+            number = Decimal(_NUMERAL_VALUES[part])
+        else:
+            number = Decimal(_ascii_digits(part))
+    return total + section + (number or 0)
+
+
+def _ascii_digits(run: str) -> str:
+    """Digits of any script as ASCII, thousands separators dropped ("1,200" -> "1200",
+    "٣٫٥" -> "3.5"), a trailing full stop dropped as before."""
+    out = []
+    for c in run:
+        if c in _SEPARATORS:
+            out.append(_SEPARATORS[c])
+        elif c == ".":
+            out.append(c)
+        else:
+            value = unicodedata.decimal(c, unicodedata.digit(c, None))
+            # A digit newer than Python's Unicode tables stays as written.
+            out.append(c if value is None else str(value))
+    return "".join(out).rstrip(".")
+
+
+def _plain(value: Decimal) -> str:
+    return str(int(value)) if value == value.to_integral_value() else format(value, "f")
+
+
+# --- scripts and words ------------------------------------------------------------------
+
+_LETTER = regex.compile(r"\p{L}")
+_SCRIPT_OF_LETTER: tuple[tuple[Script, regex.Pattern[str]], ...] = (
+    ("hangul", regex.compile(r"\p{Hangul}")),
+    ("han", regex.compile(r"[\p{scx=Han}\p{scx=Hiragana}\p{scx=Katakana}]")),
+    ("arabic", regex.compile(r"\p{scx=Arabic}")),
+    ("devanagari", regex.compile(r"\p{scx=Devanagari}")),
+    ("latin", regex.compile(r"\p{Latin}")),
+    ("cased", regex.compile(r"\p{LC}")),
+)
+
+
+def script_of(word: str) -> Script:
+    """The script of ``word``'s first letter; "cased" is any other script with capitals
+    (Cyrillic, Greek, Armenian), "han" takes in Kana."""
+    letter = _LETTER.search(word)
+    if letter is None:
+        return "other"
+    return next((s for s, pattern in _SCRIPT_OF_LETTER if pattern.match(letter[0])), "other")
+
+
+# A letter or digit of a word of a cased script: what \w means in English text, less the
+# letters of caseless scripts, which run into a Latin name with no space ("会见Biden").
+_WORD_CHAR = r"[[\p{L}\p{N}_]--[\p{Lo}--\p{Latin}]]"
+_CAPITALISED = regex.compile(
+    rf"(?<!{_WORD_CHAR})[\p{{Lu}}\p{{Lt}}](?:{_WORD_CHAR}|['’\-])*", regex.V1
+)
+_CASED_WORD = regex.compile(rf"(?!_){_WORD_CHAR}(?:{_WORD_CHAR}|['’\-])*", regex.V1)
+# Chinese runs break at its commonest function characters, so that a name is a run of
+# its own, not part of a clause.
+_FUNCTION_CHARACTERS = "的了是在和与及对将于为把被也都而就等與對將於為"
+_CASELESS_WORD = regex.compile(
+    r"(?P<hangul>[\p{Hangul}&&\p{L}]+)"
+    rf"|(?P<han>[[[\p{{scx=Han}}\p{{scx=Katakana}}]&&\p{{L}}]--[{_FUNCTION_CHARACTERS}]]+)"
+    r"|(?P<arabic>[\p{scx=Arabic}&&[\p{L}\p{M}]]+)"
+    r"|(?P<devanagari>[\p{scx=Devanagari}&&[\p{L}\p{M}]]"
+    r"(?:[\p{scx=Devanagari}&&[\p{L}\p{M}]]|\p{Join_Control})*)",
+    regex.V1,
+)
+# Han, Kana and Hangul as the article writes them, numerals included: what a run of a
+# summary is looked for in, a character pair at a time.
+_CJK_RUN = regex.compile(
+    r"[[\p{scx=Han}\p{scx=Hiragana}\p{scx=Katakana}\p{Hangul}]&&[\p{L}\p{Nl}]]+", regex.V1
+)
+_HAN = regex.compile(r"\p{scx=Han}")
+_POSSESSIVE = regex.compile(r"['’]s?$")
+
+
+def capitalised_words(text: str) -> list[tuple[int, str]]:
+    """Capitalised words of any cased script (Latin, Cyrillic, Greek), with their offsets."""
+    return [(m.start(), str(m[0])) for m in _CAPITALISED.finditer(text)]
+
+
+def caseless_words(text: str) -> list[tuple[int, str]]:
+    """The words of scripts without capitals, with their offsets: every Hangul, Arabic
+    and Devanagari word, and runs of Han and Katakana (Hiragana and function characters
+    end them). An Arabic word of two letters or fewer is a particle, not a name.
+
+    Numbers are cut out first, with the counter that follows one (the 艘 of 3艘, the
+    日 of １５日, the 척씩 of 3척씩): a number in a summary may be written differently
+    from the article's, and "2026年入渔" must not need the pair 年入 from it.
+    """
+    ends = {m.end() for m in NUMBER.finditer(text)}
+    blanked = NUMBER.sub(lambda m: " " * len(m[0]), text)
+    words = []
+    for m in _CASELESS_WORD.finditer(blanked):
+        start, word = m.start(), str(m[0])
+        if start in ends and m.lastgroup == "hangul":
+            continue  # a counter and its particles
+        if start in ends and _HAN.match(word):
+            start, word = start + 1, word[1:]
+        if word and (m.lastgroup != "arabic" or len(normal(word)) > 2):
+            words.append((start, word))
+    return words
+
+
+_ARABIC_MARKS = regex.compile(r"[\p{scx=Arabic}&&[\p{Mn}\p{Lm}]]", regex.V1)  # harakat, tatweel
+_ONE_ALEF = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي"})
+# Arabic writes "and", "so", "with", "to", "as" and "the" as part of the next word.
+_CLITICS = ("وال", "بال", "فال", "لل", "ال", "و", "ف", "ب", "ل", "ك")
+
+
+def normal(text: str) -> str:
+    """``text`` as words of other scripts than Latin are compared: NFC, lower-cased,
+    Arabic without harakat and tatweel and with one alef, Russian ё written е."""
+    text = str(_ARABIC_MARKS.sub("", unicodedata.normalize("NFC", text)))
+    return text.translate(_ONE_ALEF).lower().replace("ё", "е")
+
+
+def arabic_forms(word: str) -> set[str]:
+    """``word`` (:func:`normal`) and the word without one leading clitic, where at least
+    two letters remain."""
+    return {word} | {
+        word[len(c) :] for c in _CLITICS if word.startswith(c) and len(word) - len(c) >= 2
+    }
+
+
+def bigrams(run: str) -> list[str]:
+    """The character pairs of ``run``: the words of a text written without spaces."""
+    return [run[i : i + 2] for i in range(len(run) - 1)]
+
+
+# --- support ----------------------------------------------------------------------------
+
+
+def _key(kind: str, text: str) -> str:
+    # "#" starts no word or number, so keys share a set with plain words.
+    return f"#{kind}:{text}"
+
+
+def support_keys(text: str) -> frozenset[str]:
+    """What :func:`supported` looks for in ``text`` (the article): number values, words
+    of cased scripts split from caseless ones, prefixes of non-Latin cased words,
+    Arabic and Devanagari words, and the characters and character pairs of Han, Kana
+    and Hangul."""
+    keys = {_key("n", v) for v in map(number_value, numbers(text)) if v is not None}
+    for word in _CASED_WORD.findall(text):
+        keys.update(_cased_keys(str(word)))
+    normalised = normal(text)
+    for m in _CASELESS_WORD.finditer(normalised):
+        if m.lastgroup == "arabic":
+            keys.update(_key("a", form) for form in arabic_forms(m[0]))
+        elif m.lastgroup == "devanagari":
+            keys.add(_key("d", m[0]))
+    for run in _CJK_RUN.findall(normalised):
+        keys.update(_key("t", piece) for piece in [*run, *bigrams(run)])
+    return frozenset(keys)
+
+
+def _cased_keys(word: str) -> set[str]:
+    lower = word.lower()
+    keys = {lower, str(_POSSESSIVE.sub("", lower))}
+    if script_of(word) == "cased":
+        form = normal(word)
+        keys.update(_key("c", form[:n]) for n in range(1, len(form) + 1))
+    return keys
+
+
+def supported(item: str, known: frozenset[str]) -> bool:
+    """Whether ``known`` (:func:`support_keys` of the article) supports ``item``: a
+    number by its value, a word of a script other than Latin as its script builds
+    words. Latin names are left to an exact match of the caller's."""
+    value = number_value(item)
+    if value is not None:
+        return _key("n", value) in known
+    word = normal(item)
+    match script_of(word):
+        case "hangul":
+            # Korean attaches particles and endings: 외교부는, 외교부가.
+            return _key("t", word[:2]) in known
+        case "han":
+            return _covered(word, known)
+        case "arabic":
+            return any(_key("a", form) in known for form in arabic_forms(word))
+        case "devanagari":
+            return _key("d", word) in known
+        case "cased":
+            # Russian declines names: Петров, Петрова, Петровым.
+            return _key("c", word[: max(4, len(word) - 2)]) in known
+        case _:
+            return False
+
+
+def _covered(run: str, known: frozenset[str]) -> bool:
+    """Whether every character of ``run`` is in a pair of characters the article has.
+
+    A run is often more than one word (Chinese writes no spaces), so two words that the
+    article has apart meet in a pair it lacks (青岛举行 + 渔业); a new name has a
+    character in no such pair (王小明, where the article has no 王小 and no 小明).
+    """
+    if len(run) == 1:
+        return _key("t", run) in known
+    found = [_key("t", pair) in known for pair in bigrams(run)]
+    return all(left or right for left, right in zip([False, *found], [*found, False], strict=True))
+
+
+def occurs(word: str, text: str) -> bool:
+    """Whether a word of a caseless script is written in ``text`` (:func:`normal`): a
+    Korean word by its first two syllables, an Arabic one with or without a clitic."""
+    form = normal(word)
+    match script_of(form):
+        case "hangul":
+            return form[:2] in text
+        case "arabic":
+            return any(f in text for f in arabic_forms(form))
+        case _:
+            return form in text
