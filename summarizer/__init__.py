@@ -11,6 +11,7 @@ if TYPE_CHECKING:
     from summarizer.errors import (
         ConfigError,
         EndpointError,
+        ExtractiveWarning,
         InputError,
         ModelError,
         ModelNotFoundError,
@@ -53,6 +54,7 @@ __all__ = [
     "ConfigError",
     "EndpointError",
     "Event",
+    "ExtractiveWarning",
     "InputError",
     "KeyPoint",
     "Metadata",
@@ -92,6 +94,7 @@ _LAZY: dict[str, str] = {
     "BatchSummary": "summarizer.batch",
     "ClaimStance": "summarizer.schema",
     "ConfigError": "summarizer.errors",
+    "ExtractiveWarning": "summarizer.errors",
     "EndpointError": "summarizer.errors",
     "Event": "summarizer.schema",
     "InputError": "summarizer.errors",

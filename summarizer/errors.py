@@ -93,3 +93,11 @@ def public_name(exc: SummarizerError) -> str:
         if cls.__module__ == __name__:
             return cls.__name__
     return type(exc).__name__
+
+
+class ExtractiveWarning(UserWarning):
+    """The embedded model cannot write the language asked for, so the headline, summary
+    and key points are the article's own sentences (``metadata.extractive``).
+
+    Python shows a warning once per message, so a batch of any size warns once.
+    """

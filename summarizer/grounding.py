@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TypeVar
 
+import regex
 from rapidfuzz import fuzz
 
 from summarizer import script_text
@@ -19,6 +20,7 @@ from summarizer.schema import ClaimStance, Event, KeyPoint, Span, Stance, Summar
 DUPLICATE_SIMILARITY = 90.0
 MAX_MERGED_EVIDENCE = 3
 _POSSESSIVE = re.compile(r"['’]s?$")
+_ROMANISATION = regex.compile(r"(?<=[^\p{Latin}\p{Common}]\s?)\([\p{Latin}\s'’.\-]+\)")
 # Capitalised only because they start a sentence; not content the article must contain.
 _FUNCTION_WORDS = frozenset(
     [
@@ -146,6 +148,9 @@ def content_items(text: str) -> list[str]:
     do not mark their names, every word of those (:func:`script_text.caseless_words`);
     numbers are written in any script.
     """
+    # "왕이 (Wang Yi)": a romanisation the model may add after a name in another script
+    # names nothing new.
+    text = _ROMANISATION.sub(lambda m: " " * len(m.group(0)), text)
     capitalised = [(at, _POSSESSIVE.sub("", w)) for at, w in script_text.capitalised_words(text)]
     names = [(at, w) for at, w in capitalised if w.lower() not in _FUNCTION_WORDS]
     in_order = sorted(names + script_text.caseless_words(text))

@@ -28,6 +28,7 @@ DOCUMENTED = {
     "Metadata",
     "ModelError",
     "ModelNotFoundError",
+    "ExtractiveWarning",
     "OutputError",
     "OutputTruncatedError",
     "Settings",

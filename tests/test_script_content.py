@@ -215,3 +215,11 @@ def test_english_content_stems_are_unchanged() -> None:
     assert content_stems("NATO allies pledged 5,000 troops") == [
         *("nato", "alli", "pledg", "5", "000", "troop")
     ]
+
+
+def test_a_romanisation_after_a_name_in_another_script_is_not_flagged() -> None:
+    article = Article.from_text("외교부는 5일 왕이 중국 외교부장이 서울을 방문한다고 밝혔다.")
+    assert unsupported_content(article, "왕이 (Wang Yi) 외교부장이 서울을 방문한다") == []
+    # Not after such a name, or not a romanisation: still checked.
+    assert unsupported_content(article, "외교부장 Wang Yi 방문") == ["Wang", "Yi"]
+    assert unsupported_content(article, "왕이 (김철수) 방문") == ["김철수"]

@@ -226,3 +226,21 @@ def test_the_cli_takes_the_output_language(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "unknown language 'xx'" in result.output
     warnings.simplefilter("default")
+
+
+def test_rouge_counts_words_in_every_script() -> None:
+    from summarizer.evaluation.scorers import ScriptTokenizer, _rouge
+
+    arabic = "اتفقت مصر والسودان على تبادل بيانات منسوب مياه النيل"
+    assert _rouge("ar").score(arabic, arabic)["rouge1"].fmeasure == 1.0
+    assert _rouge("en").score(arabic, arabic)["rouge1"].fmeasure == 0.0  # why it exists
+    half = "اتفقت مصر والسودان على"
+    assert 0.3 < _rouge("ar").score(arabic, half)["rouge1"].fmeasure < 0.9
+    assert ScriptTokenizer().tokenize("中韩渔业 Talks１５日") == [
+        "中",
+        "韩",
+        "渔",
+        "业",
+        "talks15",
+        "日",
+    ]

@@ -7,6 +7,7 @@ that runs can be aggregated, compared and bootstrapped without knowing the score
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -14,6 +15,7 @@ from functools import cache, lru_cache
 from typing import TypeVar
 
 import numpy as np
+import regex
 from rapidfuzz import fuzz
 from rouge_score import rouge_scorer
 from scipy.optimize import linear_sum_assignment
@@ -96,9 +98,31 @@ def _spaced(text: str) -> str:
 # --- summary --------------------------------------------------------------------------
 
 
+_ROUGE_TYPES = ["rouge1", "rouge2", "rougeL"]
+
+
 @cache
-def _rouge() -> rouge_scorer.RougeScorer:
-    return rouge_scorer.RougeScorer(["rouge1", "rouge2", "rougeL"], use_stemmer=True)
+def _rouge(language: str = "en") -> rouge_scorer.RougeScorer:
+    if language == "en":
+        return rouge_scorer.RougeScorer(_ROUGE_TYPES, use_stemmer=True)
+    # rouge-score's own tokenizer keeps [a-z0-9] only: on Arabic or Korean it scores the
+    # digits and nothing else.
+    return rouge_scorer.RougeScorer(_ROUGE_TYPES, tokenizer=ScriptTokenizer())
+
+
+class ScriptTokenizer:
+    """ROUGE tokens in any script: a character of Chinese or Japanese (which write no
+    spaces; character ROUGE is what their summarisation literature reports), a word of
+    letters, marks and digits anywhere else; lower-cased, full-width forms folded."""
+
+    _TOKEN = regex.compile(
+        r"[\p{Han}\p{Hiragana}\p{Katakana}]"
+        r"|(?:(?![\p{Han}\p{Hiragana}\p{Katakana}])[\p{L}\p{M}\p{N}])+"
+    )
+
+    def tokenize(self, text: str) -> list[str]:
+        folded = unicodedata.normalize("NFKC", text).lower()
+        return [str(token) for token in self._TOKEN.findall(folded)]
 
 
 def summary(pred: Prediction, gold: Fixture) -> Scores:
@@ -106,7 +130,7 @@ def summary(pred: Prediction, gold: Fixture) -> Scores:
     text = pred.summary.strip()
     out: Scores = {"summary_words": float(len(text.split()))}
     if gold.references:
-        scores = _rouge().score_multi(gold.references, text) if text else None
+        scores = _rouge(gold.language).score_multi(gold.references, text) if text else None
         for name in ("rouge1", "rouge2", "rougeL"):
             out[name] = scores[name].fmeasure if scores else 0.0
     if gold.key_facts:
