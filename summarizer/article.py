@@ -17,6 +17,7 @@ from summarizer.errors import ConfigError, InputError
 from summarizer.language import ENGLISH, detect_language, normalise_code
 from summarizer.prompt_text import as_data
 from summarizer.schema import Span
+from summarizer.script_text import ELIDED, support_keys
 
 # The project's reference article starts with " date YYYY-MM-DD " before its dateline.
 _DATE_HEADER = re.compile(r"\A\s*date\s+(\d{4}-\d{2}-\d{2})\s+")
@@ -123,11 +124,10 @@ class Article:
         checks: a headline that repeats the given title ("... - TechRepublic") invents
         nothing. With them, the keys by which names of other scripts and numbers of any
         script are found (:func:`summarizer.script_text.support_keys`)."""
-        from summarizer.script_text import support_keys
-
         source = f"{self.title}\n{self.text}" if self.title else self.text
         words = {w.lower() for w in _WORD.findall(source)}
         words |= {_POSSESSIVE.sub("", w) for w in words}  # "Gaal's" supports "Gaal"
+        words |= {ELIDED.sub("", w) for w in words}  # "l'Allemagne" supports "Allemagne"
         numbers = {n.replace(",", "").rstrip(".") for n in _NUMBER.findall(source)}
         return frozenset(words | numbers | support_keys(source))
 
@@ -273,7 +273,8 @@ class _Mended:
         if not word:
             return False
         # An initial ("Е. С. Кузнецов") or an abbreviation pysbd lists for the language.
-        return len(word.group(1)) == 1 or word.group(1).lower() in self.abbreviations
+        letter = word.group(1)
+        return (len(letter) == 1 and letter.isupper()) or letter.lower() in self.abbreviations
 
 
 def _split_sentences(text: str, splitter: _Splitter) -> Iterable[Sentence]:

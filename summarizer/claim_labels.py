@@ -33,7 +33,7 @@ RULE_CONFIDENCE = 0.47
 
 def gate(article: Article, claims: Sequence[str]) -> list[Relatedness]:
     title = f"{article.title}\n" if article.title else ""
-    return relatedness(title + article.text, claims)
+    return relatedness(title + article.text, claims, article.language)
 
 
 def unrelated(claim: str) -> ClaimStance:
@@ -82,4 +82,4 @@ def _closest(article: Article, claim: str, k: int) -> list[int]:
     """The numbers of the ``k`` sentences most like ``claim``, in the article's order
     (the first sentence if none shares a word with it)."""
     texts = [article.text[s.start : s.end] for s in article.sentences]
-    return sorted(i + 1 for i in closest_sentences(texts, claim, k) or [0])
+    return sorted(i + 1 for i in closest_sentences(texts, claim, k, article.language) or [0])

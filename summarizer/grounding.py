@@ -164,7 +164,8 @@ def unsupported_content(article: Article, text: str) -> list[str]:
 
 
 def _supported(item: str, known: frozenset[str]) -> bool:
-    exact = item.lower().replace(",", "").rstrip(".") in known
+    key = item.lower().replace(",", "").rstrip(".")
+    exact = key in known or script_text.ELIDED.sub("", key) in known
     return exact or script_text.supported(item, known)
 
 

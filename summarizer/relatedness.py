@@ -13,6 +13,7 @@ together (``scripts/tune_gate.py`` prints the choice and its accuracy on both ha
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -37,38 +38,44 @@ class Relatedness:
         return self.cosine >= COSINE or self.coverage >= COVERAGE
 
 
-def relatedness(text: str, claims: Sequence[str]) -> list[Relatedness]:
-    """How much each claim shares with ``text``, the article (its title included)."""
+def relatedness(text: str, claims: Sequence[str], language: str = "en") -> list[Relatedness]:
+    """How much each claim shares with ``text``, the article (its title included),
+    written in ``language``."""
     if not claims:
         return []
-    matrix = _vectors([text, *claims])
+    matrix = _vectors([text, *claims], language)
     article, rows = matrix[0], matrix[1:]
     cosines = np.asarray((rows @ article.T).todense()).ravel()
-    known = set(content_stems(text))
+    known = set(content_stems(text, language))
     results = []
     for claim, cosine in zip(claims, cosines, strict=True):
-        words = content_stems(claim)
+        words = content_stems(claim, language)
         coverage = sum(w in known for w in words) / len(words) if words else 0.0
         results.append(Relatedness(float(cosine), coverage))
     return results
 
 
-def closest_sentences(sentences: Sequence[str], claim: str, k: int) -> list[int]:
+def closest_sentences(
+    sentences: Sequence[str], claim: str, k: int, language: str = "en"
+) -> list[int]:
     """The indexes of the ``k`` sentences most like ``claim`` (TF-IDF cosine), best first;
     sentences sharing no word with it are left out."""
     if not sentences:
         return []
-    matrix = _vectors([claim, *sentences])
+    matrix = _vectors([claim, *sentences], language)
     cosines = np.asarray((matrix[1:] @ matrix[0].T).todense()).ravel()
     order = np.argsort(-cosines, kind="stable")[:k]
     return [int(i) for i in order if cosines[i] > 0]
 
 
-def _vectors(texts: list[str]) -> Any:
+def _vectors(texts: list[str], language: str) -> Any:
     # IDF from the texts at hand: the article's words that every claim repeats (its
     # topic) weigh less than the words one claim shares with it.
     vectorizer = TfidfVectorizer(
-        tokenizer=content_stems, lowercase=False, token_pattern=None, sublinear_tf=True
+        tokenizer=functools.partial(content_stems, language=language),
+        lowercase=False,
+        token_pattern=None,
+        sublinear_tf=True,
     )
     try:
         return vectorizer.fit_transform(texts)

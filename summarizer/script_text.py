@@ -19,6 +19,9 @@ import regex
 
 Script = Literal["latin", "cased", "hangul", "han", "arabic", "devanagari", "other"]
 
+# An elided article or preposition before a name: French l', d', qu', Italian dell'.
+ELIDED = regex.compile(r"^[^\W\d_]{1,4}['’](?=\w)")
+
 # --- numbers ---------------------------------------------------------------------------
 
 _DIGITS = r"\d[\d,.٫٬]*\d|\d"

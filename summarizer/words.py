@@ -10,6 +10,7 @@ import re
 from functools import cache
 
 import regex
+import stopwordsiso
 from nltk.stem.porter import PorterStemmer
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
@@ -18,15 +19,29 @@ from summarizer.script_text import bigrams, script_of
 _HAN_KANA_RUN = regex.compile(r"([\p{scx=Han}\p{scx=Hiragana}\p{scx=Katakana}]+)")
 
 
-def content_stems(text: str) -> list[str]:
+def content_stems(text: str, language: str = "en") -> list[str]:
     """The text's words without stop words, Porter-stemmed, in order: English words so;
     runs of Han and Kana as their character pairs (a single character as itself); words
-    of other scripts lower-cased as written."""
+    of other scripts lower-cased as written. In another ``language`` (ISO 639-1), its
+    stop words (stopwords-iso's list) are dropped too."""
     # CamelCase and snake_case labels ("banking_accounting") become words first, and
     # "didn't" is "did not".
     text = re.sub(r"([a-z])([A-Z])", r"\1 \2", text).lower().replace("n't", " not")
     words = re.findall(r"[^\W\d_]+|\d+", text.replace("n’t", " not"))
-    return [stem for word in words for stem in _stems(word)]
+    stems = [stem for word in words for stem in _stems(word)]
+    if language == "en":
+        return stems
+    stop = _stop_words(language)
+    return [w for w in stems if w not in stop]
+
+
+@cache
+def _stop_words(language: str) -> frozenset[str]:
+    # Without them, "le", "de", "है" and "के" are content: an unrelated claim in French or
+    # Hindi shared enough of them with any article to pass the claim gate.
+    if not stopwordsiso.has_lang(language):
+        return frozenset()
+    return frozenset(w.lower() for w in stopwordsiso.stopwords(language))
 
 
 def _stems(word: str) -> list[str]:

@@ -223,3 +223,9 @@ def test_a_romanisation_after_a_name_in_another_script_is_not_flagged() -> None:
     # Not after such a name, or not a romanisation: still checked.
     assert unsupported_content(article, "외교부장 Wang Yi 방문") == ["Wang", "Yi"]
     assert unsupported_content(article, "왕이 (김철수) 방문") == ["김철수"]
+
+
+def test_a_name_after_an_elided_article_is_supported() -> None:
+    article = Article.from_text("La France et l'Allemagne ont signé mardi un accord à Kehl.")
+    assert unsupported_content(article, "L'accord lie Allemagne et France") == []
+    assert unsupported_content(article, "Allemagne et Belgique") == ["Belgique"]

@@ -89,6 +89,26 @@ def test_the_split_score_sees_a_planted_mistake() -> None:
     assert (scores["split_predicted"] or 0) > (scores["split_gold"] or 0)
 
 
+# Written apart from the fixtures, whose splits the rules were written against.
+HELD_OUT = {
+    "zh": ["外交部发言人说：“中方欢迎会谈。”", "他还表示，双方将继续保持沟通。"],
+    "ja": ["気象庁は「警戒が必要だ。」と述べた。", "台風は北上している。"],
+    "ko": ["정부는 “대책을 마련하겠다”고 밝혔다.", "회의는 다음 달 서울에서 열린다."],
+    "ru": ["Суд приговорил А. Б. Сидорова к 5 годам.", "Приговор вступит в силу через месяц."],
+    "fr": ["M. Dupont est arrivé à Lyon vers 10 h.", "Il a salué les élus, p. ex. le maire."],
+    "de": ["Am 3. Juni beginnt der Bau.", "Dr. Meier sagte: „Wir sind bereit.“"],
+    "hi": ["बाढ़ से 12 लोगों की मौत हुई।", "राहत कार्य अब भी जारी है।"],
+    "ar": ["قال الوزير: «الوضع مستقر.»", "وأضاف أن المحادثات ستستمر الأسبوع المقبل."],
+}
+
+
+@pytest.mark.parametrize("language", list(HELD_OUT))
+def test_held_out_sentences_split_as_written(language: str) -> None:
+    sentences = HELD_OUT[language]
+    article = Article.from_text(" ".join(sentences), language=language)
+    assert [article.sentence_text(s.number) for s in article.sentences] == sentences
+
+
 @pytest.mark.parametrize("fixture", WORLD, ids=lambda f: f.id)
 def test_every_sentence_is_an_exact_span(fixture: Fixture) -> None:
     article = article_of(fixture)
