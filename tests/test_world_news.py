@@ -264,3 +264,21 @@ def test_rouge_counts_words_in_every_script() -> None:
         "talks15",
         "日",
     ]
+
+
+def test_eval_reports_every_metric_per_language() -> None:
+    from click.testing import CliRunner
+
+    from summarizer.cli import main
+    from summarizer.evaluation.compare import read_summary
+
+    reference = FIXTURES.parent / "reference" / "fixtures"
+    by_language = read_summary(reference).by_language
+    assert {"en", "ko", "zh", "ja", "ar", "ru", "fr", "de", "hi"} <= set(by_language)
+    for figures in by_language.values():
+        assert figures["pipeline"]["valid_rate"] == figures["pipeline"]["evidence_exact"] == 1.0
+    runner = CliRunner()
+    shown = runner.invoke(main, ["eval", "table", str(reference), "--language", "ko"])
+    assert shown.exit_code == 0 and "| pipeline |" in shown.output
+    missing = runner.invoke(main, ["eval", "table", str(reference), "--language", "xx"])
+    assert missing.exit_code == 2 and "no items in 'xx'" in missing.output

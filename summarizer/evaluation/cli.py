@@ -403,10 +403,15 @@ def register(main: click.Group, model_options: Decorator, errors: Decorator) -> 
         help="Comma-separated metric keys (e.g. rouge1,event_f1): one row per system "
         "with these columns, instead of every metric.",
     )
+    @click.option(
+        "--language",
+        help="Only the items in this language (ISO 639-1), from the run's per-language figures.",
+    )
     @half_option
     @errors
-    def table(run_dir: Path, metrics: str | None, half: Half) -> None:
-        """Print a run's metrics as a Markdown table (of one half of its items, if asked)."""
+    def table(run_dir: Path, metrics: str | None, language: str | None, half: Half) -> None:
+        """Print a run's metrics as a Markdown table (of one half of its items, or of one
+        language's, if asked)."""
         from summarizer.evaluation.halves import in_half
         from summarizer.evaluation.metrics import METRICS
         from summarizer.evaluation.report import markdown_table, systems_table
@@ -421,7 +426,16 @@ def register(main: click.Group, model_options: Decorator, errors: Decorator) -> 
         records = [r for r in read_records(run_dir) if in_half(r.item, half)]
         systems = aggregate(records) if half != "all" else run.systems
         items = len({r.item for r in records})
-        shown = half if half != "all" else run.half
+        shown: str = half if half != "all" else run.half
+        if language is not None:
+            if half != "all":
+                raise click.UsageError("--language takes the whole run: leave out --half")
+            if language not in run.by_language:
+                found = ", ".join(run.by_language) or "one language only"
+                raise InputError(f"{run_dir} has no items in {language!r} (it has: {found})")
+            systems = run.by_language[language]
+            items = int(next(iter(systems.values())).get("items") or 0)
+            shown = f"{shown}, language: {language}"
         click.echo(f"{run_dir}: {items} items, half: {shown}", err=True)
         if metrics is None:
             click.echo(markdown_table(systems), nl=False)
