@@ -16,6 +16,7 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from summarizer.script_text import bigrams, script_of
 
+_WORD = regex.compile(r"\p{L}[\p{L}\p{M}]*|\d+")
 _HAN_KANA_RUN = regex.compile(r"([\p{scx=Han}\p{scx=Hiragana}\p{scx=Katakana}]+)")
 
 
@@ -27,7 +28,9 @@ def content_stems(text: str, language: str = "en") -> list[str]:
     # CamelCase and snake_case labels ("banking_accounting") become words first, and
     # "didn't" is "did not".
     text = re.sub(r"([a-z])([A-Z])", r"\1 \2", text).lower().replace("n't", " not")
-    words = re.findall(r"[^\W\d_]+|\d+", text.replace("n’t", " not"))
+    # A letter with its marks: Devanagari vowel signs and Arabic harakat are marks, not
+    # letters, and \w alone cut "बाढ़" into "ब" and "ढ".
+    words = _WORD.findall(text.replace("n’t", " not"))
     stems = [stem for word in words for stem in _stems(word)]
     if language == "en":
         return stems

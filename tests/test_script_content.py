@@ -229,3 +229,9 @@ def test_a_name_after_an_elided_article_is_supported() -> None:
     article = Article.from_text("La France et l'Allemagne ont signé mardi un accord à Kehl.")
     assert unsupported_content(article, "L'accord lie Allemagne et France") == []
     assert unsupported_content(article, "Allemagne et Belgique") == ["Belgique"]
+
+
+def test_words_keep_their_marks() -> None:
+    # Devanagari vowel signs and Arabic harakat are marks: a word is not cut at them.
+    assert content_stems("बाढ़ से लोगों की मौत", "hi") == ["बाढ़", "लोगों", "मौत"]
+    assert content_stems("وقَّع الوزيرُ", "ar") == ["وقَّع", "الوزيرُ"]
