@@ -8,7 +8,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from summarizer.schema import Analysis, Span
+from summarizer.schema import Analysis, Metadata, Span
 
 _POSITION_STYLE = {"support": "green", "oppose": "red", "neutral": "white", "mixed": "yellow"}
 
@@ -29,11 +29,15 @@ def _cites(evidence: list[Span]) -> str:
 
 
 def _summary(a: Analysis) -> RenderableType:
-    points = Text()
+    # A grid, not one text: a line of Chinese has no space to wrap at, and Rich would
+    # leave a bullet alone on its line before it.
+    points = Table.grid(padding=(0, 1))
+    points.add_column(width=1)
+    points.add_column(ratio=1, overflow="fold")
     for k in a.summary.key_points:
-        points.append("• ")
-        points.append(k.text)
-        points.append(f"  [{_cites(k.evidence)}]\n", style="dim cyan")
+        point = Text(k.text)
+        point.append(f"  [{_cites(k.evidence)}]", style="dim cyan")
+        points.add_row("•", point)
     title = a.article.title or "Summary"
     dated = f" · {a.article.published.isoformat()}" if a.article.published else ""
     body = Group(
@@ -95,10 +99,17 @@ def _footer(a: Analysis) -> RenderableType:
         f"{m.model} ({m.backend}, {m.strategy}) · {m.usage.total_tokens} tokens "
         f"({m.usage.prompt_tokens} prompt + {m.usage.completion_tokens} output) · "
         f"{m.calls} calls, {m.attempts} requests · {m.latency_s:.1f} s"
-        + (f" · {m.chunks} chunks" if m.chunks > 1 else ""),
+        + (f" · {m.chunks} chunks" if m.chunks > 1 else "")
+        + _languages(m),
         style="dim",
     )
     if not m.warnings:
         return line
     warnings = Text("\n".join(f"⚠ {w}" for w in m.warnings), style="yellow")
     return Group(warnings, line)
+
+
+def _languages(m: Metadata) -> str:
+    if m.language == m.output_language == "en" and not m.extractive:
+        return ""
+    return f" · {m.language} → {m.output_language}" + (", extractive" if m.extractive else "")
