@@ -76,8 +76,7 @@ def _foreign_date(text: str, published: date | None, language: str) -> date | No
         except ValueError:
             return None
     if any(c.isdigit() for c in text):
-        found = _parse(text, published, language) or _searched(text, published, language)
-        return found
+        return _parse(text, published, language) or _searched(text, published, language)
     words = _day_words(language)
     if words and any(w in text.lower() for w in words):
         return _parse(text, published, language, weekday=True)

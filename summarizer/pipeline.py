@@ -145,8 +145,11 @@ class Pipeline:
             return Reading(self.settings, self.prompts.speaking(told), output, extractive=False)
         if article.language == ENGLISH and output == ENGLISH:
             return Reading(self.settings, self.prompts, output, extractive=False)
-        changes: dict[str, object] = {"headline_guard": False, "extractor": "rule"}
-        changes["summary"] = "lead"
+        changes: dict[str, object] = {
+            "headline_guard": False,
+            "extractor": "rule",
+            "summary": "lead",
+        }
         if self.settings.claim_labelling == "generated":
             changes["claim_labels"] = "rule"
         warnings.warn(EXTRACTIVE_NOTE, ExtractiveWarning, stacklevel=2)
@@ -285,8 +288,7 @@ class Pipeline:
             text = echo.text(" ".join(text.split()))
         else:
             lead = article.span(1) if style == "lead" and article.sentences else None
-            written = article.sentence_text(1) if reading.extractive else text
-            text = extractive_summary(key_points, lead) or echo.text(" ".join(written.split()))
+            text = extractive_summary(key_points, lead) or echo.text(" ".join(text.split()))
         summary = Summary(
             headline=echo.text(" ".join(headline.split())), text=text, key_points=key_points
         )
