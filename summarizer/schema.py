@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-SCHEMA_VERSION = "1.2"
+SCHEMA_VERSION = "1.3"
 
 EventStatus = Literal["happened", "ongoing", "planned", "expected", "possible", "denied"]
 Position = Literal["support", "oppose", "neutral", "mixed"]
@@ -26,14 +26,17 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-def _rule_confidence(label: str) -> Any:
+def _label_confidence(label: str) -> Any:
+    # Null unless there is a probability for this item's label: a rule's constant label
+    # has none (its share of some data set is no probability that it is right here).
     return Field(
         default=None,
         ge=0,
         le=1,
-        description=f"How likely the {label} is right: for a rule's constant {label}, its "
-        "share of the tuning data; for a generated one, the model's probability for it "
-        "where the endpoint returned log-probabilities (setting logprobs), else null.",
+        description=f"The model's probability for the {label} it wrote, from the tokens "
+        "that wrote it, where the endpoint returned log-probabilities (setting logprobs); "
+        f"otherwise null. A rule's {label} (extractor=rule) has null. Its calibration "
+        "has not been measured.",
     )
 
 
@@ -76,7 +79,7 @@ class Event(_Model):
     )
     location: str | None
     status: EventStatus
-    status_confidence: float | None = _rule_confidence("status")
+    status_confidence: float | None = _label_confidence("status")
     evidence: list[Span] = Field(min_length=1)
 
 
@@ -84,7 +87,7 @@ class Stance(_Model):
     holder: str = Field(description="Who holds the position.")
     target: str = Field(description="Whom or what the position is about.")
     position: Position
-    position_confidence: float | None = _rule_confidence("position")
+    position_confidence: float | None = _label_confidence("position")
     claim: str = Field(description="The position, paraphrased in a few words.")
     attribution: str | None = Field(
         description="Where the article says the position comes from, e.g. 'KCNA'."

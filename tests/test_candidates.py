@@ -11,6 +11,7 @@ from summarizer import Article, Summarizer
 from summarizer.candidates import names_in, sentence_names, sentence_times, times_in
 from summarizer.drafts import EventsDraft, StancesDraft, for_passage, with_choices
 from summarizer.evaluation import scorers
+from summarizer.evaluation.fixtures import load_fixtures
 from summarizer.evaluation.records import (
     PredEvent,
     Prediction,
@@ -18,6 +19,7 @@ from summarizer.evaluation.records import (
     pred_event,
     pred_stance,
 )
+from summarizer.evaluation.systems import article_of
 from summarizer.rules import rule_items
 from tests.scripted_server import ScriptedServer
 
@@ -64,6 +66,27 @@ def test_rule_items_come_from_the_article() -> None:
         events=[pred_event(e) for e in events], stances=[pred_stance(s) for s in stances]
     )
     assert scorers.grounding(prediction, SEED)["absent_name_rate"] == 0.0
+
+
+def test_no_rule_event_or_stance_carries_a_confidence() -> None:
+    # A rule's label is a constant, and how often a constant is right over a data set is
+    # no probability that it is right for this item: checked over every fixture's
+    # articles as the eval suite reads them, in every language they come in.
+    fixtures = load_fixtures(Path("evals/fixtures"))
+    languages: set[str] = set()
+    events_seen = stances_seen = 0
+    for fixture in fixtures:
+        events, stances = rule_items(article_of(fixture))
+        assert [e.status_confidence for e in events] == [None] * len(events), fixture.id
+        assert [s.position_confidence for s in stances] == [None] * len(stances), fixture.id
+        events_seen += len(events)
+        stances_seen += len(stances)
+        if events or stances:
+            languages.add(fixture.language)
+    # The property is only worth as much as the output it was checked on (the rules
+    # find names by capitals, so today only Latin-script fixtures give items).
+    assert events_seen >= 50 and stances_seen >= 20
+    assert len(languages) >= 3, languages
 
 
 def test_absent_name_rate_counts_names_the_article_lacks() -> None:
@@ -143,5 +166,6 @@ def test_rule_extractor_makes_no_event_or_stance_call(
     tools = {body["tools"][0]["function"]["name"] for body in scripted.requests}
     assert "EventsDraft" not in tools and "StancesDraft" not in tools
     assert result.events and result.stances
-    assert {e.status_confidence for e in result.events} == {0.63}
+    assert {e.status_confidence for e in result.events} == {None}
+    assert {s.position_confidence for s in result.stances} == {None}
     assert "events" not in result.metadata.prompt_versions
