@@ -2,10 +2,11 @@
 
 Inside a story, mentions whose actions share a lemma are one event ("captured" and
 "capture"; lemminflect ships its lemma tables inside its package), and mentions never
-join across stories. On the tuning half of ECB+ dev this beat every refinement tried
-on top of it: average linkage over the lemma and the TF-IDF cosine of the reporting
+join across stories. On the tuning half of ECB+ dev no refinement tried on top of it
+did better: average linkage over the lemma and the TF-IDF cosine of the reporting
 sentences (sentences of one story are alike whichever event they report), fuzzy lemma
-matches, and reporting verbs ("said") kept apart per article (docs/storylines.md).
+matches, and reporting verbs ("said") kept apart per article (a tie:
+scripts/tune_storylines.py, docs/storylines.md).
 """
 
 from __future__ import annotations
