@@ -9,6 +9,7 @@ import pytest
 
 from summarizer import Article
 from summarizer.evaluation.fixtures import Fixture, load_fixtures
+from summarizer.evaluation.halves import HALVES, Half, select
 from tests.conftest import ROOT, SEED
 
 FOLDER = ROOT / "evals" / "fixtures"
@@ -57,3 +58,20 @@ def test_claims_are_not_listed_in_the_prompts_label_order(fixtures: list[Fixture
     for f in fixtures:
         labels = [c.label for c in f.claims]
         assert labels != echo[: len(labels)] or len(labels) < 2, f.id
+
+
+@pytest.mark.parametrize("half", HALVES)
+def test_claims_have_the_label_mix_of_a_real_run(fixtures: list[Fixture], half: Half) -> None:
+    # FNC-1 as it comes: 77% unrelated; of the related, discuss first, then agree, then
+    # disagree. With one claim of each label per fixture every constant baseline scored
+    # alike, and the gate with agree scored as the gate with discuss.
+    claimed = [f for f in select(fixtures, half) if f.claims]
+    counts = Counter(c.label for f in claimed for c in f.claims)
+    total = sum(counts.values())
+    assert 0.6 <= counts["unrelated"] / total <= 0.8, counts
+    assert counts["discuss"] > counts["agree"] > counts["disagree"] > 0, counts
+    assert all(len(f.claims) >= 6 for f in claimed)
+    if half == "all":
+        without = [{c.label for c in f.claims} for f in claimed]
+        assert sum("agree" not in labels for labels in without) >= 3
+        assert sum("disagree" not in labels for labels in without) >= 3
