@@ -9,7 +9,7 @@ DATA ?= ../shared/data
 # with the embedded model on 2 cores).
 CI_LIMIT ?= 3
 
-.PHONY: run test lint browser schemas eval eval-datasets eval-strategies meta eval-ci bench clean
+.PHONY: run test lint browser schemas eval eval-datasets eval-strategies meta eval-ci reference bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -69,24 +69,54 @@ meta: $(STAMP)
 	$(BIN)/summarizer eval meta $(DATA)
 
 ## CI: every fixture with the embedded model, gated against the committed reference run
-## (a failed or missing item, a significant drop on any quality metric, or a changed
-## setting or prompt fails it) and against floors (every item schema-valid, every span
-## exact, sentence splits agreeing with the hand splits of the world-news fixtures); then a few articles of each dataset when the data folder
-## is there, failing on any failed item; and the storylines of ECB+ topics (no model
-## call), failing below their floors.
+## (a failed or missing item, a changed deterministic prediction, a significant drop on
+## any quality metric, or a changed setting or prompt fails it) and against floors; then
+## a few articles of each dataset's tuning half when the data folder is there, and the
+## storylines of ECB+ topics' tuning half (no model call), each failing below its floors.
 # The gate compares only our pipeline, so CI skips the naive baselines (3-4 times slower
 # per article than the pipeline on the embedded model); `make eval` runs them all.
+CI_FIXTURES := evals/fixtures --systems pipeline,lead3 --no-cache --quiet
+CI_DATASETS := summeval fnc1 fnc1-natural casie
+# Floors (METRIC=VALUE) per run, each a little below what that run gives today. They are
+# read on the first system named, the pipeline (Lead-3 has no events, stances or claims).
+# - fixtures: every item schema-valid and every span exact; split F1 0.995 against the
+#   hand splits; events F1 strict 0.078, lenient 0.401; stances F1 strict 0.026, lenient
+#   0.404; claims accuracy 0.500, FNC-1 score 0.526. From the committed reference
+#   (evals/reference/fixtures/summary.json), which CI's run reproduces; re-derive them
+#   with each new reference. (It predates the relabelled claims of be02203: a run of
+#   those fixtures gives claims 0.794 and 0.758; raise the claim floors with the next.)
+# - datasets, the first 3 items of the tuning half, CI's run of 2026-12-06: SummEval
+#   ROUGE-1 0.403; FNC-1 dev FNC-1 score 0.604; FNC-1 natural FNC-1 score 0.981 (0.949
+#   before the claim gate of that day); CASIE events F1 lenient 0.129 (strict: 0).
+# - ECB+ topics, the tuning half (no decision reads the reporting half), the rules' run
+#   (evals/reference/ecbplus-topics-tune/summary.json; made again on 2026-12-06, the
+#   same): stories CoNLL F1 0.901, events (gold mentions) CoNLL F1 0.713.
+CI_FLOORS_fixtures := valid_rate=1 evidence_exact=1 split_f1=0.95 event_f1=0.07 \
+	event_f1_lenient=0.38 stance_f1=0.02 stance_f1_lenient=0.38 claim_accuracy=0.45 \
+	fnc1_relative=0.5
+CI_FLOORS_summeval := valid_rate=1 rouge1=0.38
+CI_FLOORS_fnc1 := valid_rate=1 fnc1_relative=0.55
+CI_FLOORS_fnc1-natural := valid_rate=1 fnc1_relative=0.92
+CI_FLOORS_casie := valid_rate=1 event_f1_lenient=0.1
+CI_FLOORS_ecbplus-topics := stories_conll_f1=0.88 events_gold_conll_f1=0.69
+ci_floors = $(addprefix --fail-under ,$(CI_FLOORS_$(1)))
+
 eval-ci: $(STAMP)
 	rm -rf runs/ci-fixtures
-	$(BIN)/summarizer eval evals/fixtures --systems pipeline,lead3 --out runs/ci-fixtures --no-cache --quiet --fail-under valid_rate=1 --fail-under evidence_exact=1 --fail-under split_f1=0.95
+	$(BIN)/summarizer eval $(CI_FIXTURES) --out runs/ci-fixtures $(call ci_floors,fixtures)
 	$(BIN)/summarizer eval compare evals/reference/fixtures runs/ci-fixtures
 	@if [ -d "$(DATA)" ]; then \
-		for d in summeval fnc1 fnc1-natural casie; do \
-			$(BIN)/summarizer eval --dataset $$d $(DATA) --limit $(CI_LIMIT) --systems pipeline,lead3 --out runs/ci-$$d --no-cache --quiet --fail-under valid_rate=1 || exit 1; \
-		done; \
+		$(foreach d,$(CI_DATASETS),$(BIN)/summarizer eval --dataset $(d) $(DATA) --half tune --limit $(CI_LIMIT) --systems pipeline,lead3 --out runs/ci-$(d) --no-cache --quiet $(call ci_floors,$(d)) || exit 1;) \
 		$(BIN)/summarizer eval meta $(DATA); \
-		$(BIN)/summarizer eval --dataset ecbplus-topics $(DATA) --half report --systems rules --out runs/ci-ecbplus-topics --fail-under stories_conll_f1=0.9 --fail-under events_gold_conll_f1=0.75 > /dev/null || exit 1; \
+		$(BIN)/summarizer eval --dataset ecbplus-topics $(DATA) --half tune --systems rules --out runs/ci-ecbplus-topics $(call ci_floors,ecbplus-topics) > /dev/null || exit 1; \
 	else echo "no data folder at $(DATA): dataset evals skipped"; fi
+
+## The committed reference run that eval-ci gates against, made again as eval-ci makes
+## its run: the only way to accept a changed prediction. Commit it (and any floor it
+## moves) with a message that says what changed and why.
+reference: $(STAMP)
+	rm -rf evals/reference/fixtures
+	$(BIN)/summarizer eval $(CI_FIXTURES) --out evals/reference/fixtures
 
 ## Benchmarks (speed, tokens, throughput, memory): ratios measured side by side in one run.
 bench: $(STAMP)

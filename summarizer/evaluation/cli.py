@@ -335,8 +335,9 @@ def register(main: click.Group, model_options: Decorator, errors: Decorator) -> 
         """Gate AFTER against BEFORE, item by item; exit 1 with the reasons if it fails.
 
         It fails on an item missing from either run, an item answered in BEFORE and
-        failed in AFTER, a significant drop beyond the threshold on any quality metric
-        (paired bootstrap), or a change of settings or prompts unless allowed.
+        failed in AFTER, a changed deterministic prediction (named; accepted only by a
+        new reference run), a significant drop beyond the threshold on any quality
+        metric (paired bootstrap), or a change of settings or prompts unless allowed.
         """
         from summarizer.evaluation.compare import compare_runs
         from summarizer.evaluation.metrics import METRICS, fmt, full_label
@@ -375,6 +376,10 @@ def register(main: click.Group, model_options: Decorator, errors: Decorator) -> 
             click.echo(f"code: {code_before or 'not recorded'} → {code_after}")
         if result.config_changes and allow_config_change:
             click.echo("configuration changed (allowed): " + "; ".join(result.config_changes))
+        check = result.predictions
+        if check.fields:
+            compared = "; ".join(f"{s}: {', '.join(f)}" for s, f in check.fields.items())
+            click.echo(f"predictions compared item by item on {check.items} items ({compared})")
         if reasons := result.reasons():
             for reason in reasons:
                 click.echo(f"gate failed: {reason}", err=True)

@@ -6,6 +6,10 @@ The gate fails on any of:
 - an item that the reference answered and the new run failed, named;
 - a metric worse by more than the threshold, with the whole paired-bootstrap confidence
   interval on the worse side of zero;
+- a deterministic prediction that differs (:mod:`summarizer.evaluation.predictions`),
+  each named: rules and code answer the same on every run, so a difference there is a
+  change of code however little it moves the means. Accepting one takes a new reference
+  run (``make reference``); no option waives it;
 - a configuration that differs (settings, prompt versions), unless allowed: the gate
   exists to catch what a change of *code* did, and a changed prompt or setting needs a
   new reference run. The code's own hash is shown, never compared: it changes with
@@ -23,9 +27,12 @@ import numpy as np
 
 from summarizer.errors import InputError
 from summarizer.evaluation.metrics import METRICS, QUALITY
+from summarizer.evaluation.predictions import PredictionCheck, check_predictions
 from summarizer.evaluation.runner import SUMMARY, ItemRecord, RunSummary, read_records
 
 GATED = QUALITY
+# Changed predictions listed one per line, before a line that counts them all.
+SHOWN_PREDICTIONS = 10
 
 
 @dataclass(frozen=True)
@@ -55,6 +62,7 @@ class Comparison:
     config_allowed: bool
     code: tuple[str | None, str | None] = field(default=(None, None))
     unrecorded: bool = False  # a run without a recorded configuration
+    predictions: PredictionCheck = field(default_factory=lambda: PredictionCheck({}, 0, []))
 
     @property
     def regressions(self) -> list[str]:
@@ -82,6 +90,16 @@ class Comparison:
             out.append(
                 f"failed in the new run, answered in the reference: {_names(self.newly_failed)}"
             )
+        if changed := self.predictions.changes:
+            out += [f"prediction changed: {c.line()}" for c in changed[:SHOWN_PREDICTIONS]]
+            items = len({(c.system, c.item) for c in changed})
+            more = len(changed) - SHOWN_PREDICTIONS
+            out.append(
+                f"{len(changed)} deterministic prediction field(s) changed in {items} item(s)"
+                + (f", {more} not shown" if more > 0 else "")
+                + ": accept them only with a new reference run (make reference), its commit "
+                "message saying why"
+            )
         if self.regressions:
             out.append(f"regression: {', '.join(self.regressions)}")
         return out
@@ -103,13 +121,15 @@ def compare_runs(
     seed: int = 0,
 ) -> Comparison:
     """Per metric, the paired change from ``before`` to ``after`` on the items both ran;
-    and every reason the gate has to refuse ``after``.
+    the deterministic predictions of every system both ran, item by item; and every
+    reason the gate has to refuse ``after``.
 
     A change is a regression when it is worse by more than ``threshold`` on average and
     the whole confidence interval lies on the worse side of zero.
     """
-    a = {r.item: r for r in read_records(before) if r.system == system}
-    b = {r.item: r for r in read_records(after) if r.system == system}
+    records_a, records_b = read_records(before), read_records(after)
+    a = {r.item: r for r in records_a if r.system == system}
+    b = {r.item: r for r in records_b if r.system == system}
     if not a or not b:
         raise InputError(f"system {system!r} is missing from one of the runs")
     shared = sorted(set(a) & set(b))
@@ -127,6 +147,9 @@ def compare_runs(
         config_allowed=allow_config_change,
         code=(code_a, code_b),
         unrecorded=config_a is None or config_b is None,
+        predictions=check_predictions(
+            records_a, records_b, (read_summary(before).config, read_summary(after).config)
+        ),
     )
 
 
