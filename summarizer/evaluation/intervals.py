@@ -24,7 +24,7 @@ RESAMPLES = 1000
 CONFIDENCE = 0.95
 SEED = 0
 # aggregate() pools these: the micro P/R/F1 (metrics.MICRO) and the claims' figures.
-POOLED_CLAIMS = ("claim_macro_f1", "fnc1_relative")
+POOLED_CLAIMS = ("claim_macro_f1", "claim_related_accuracy", "fnc1_relative")
 POOLED = frozenset(
     {f"{p}_{part}{s}" for p, s in MICRO for part in ("precision", "recall", "f1")}
     | set(POOLED_CLAIMS)
@@ -100,6 +100,7 @@ def _figures(records: Sequence[ItemRecord]) -> _Figures:
         cols.update(_claim_columns(records))
         estimators["claim_macro_f1"] = _macro_f1
         estimators["fnc1_relative"] = _fnc1
+        estimators["claim_related_accuracy"] = _related
         for key in POOLED_CLAIMS:
             items[key] = sum(1 for r in records if r.claim_pairs)
             pooled.add(key)
@@ -143,6 +144,7 @@ def _claim_columns(records: Sequence[ItemRecord]) -> dict[str, np.ndarray]:
             row[f"{label}:fn"] = sum(1.0 for p, g in pairs if p != label and g == label)
             row[f"{label}:occurs"] = sum(1.0 for pair in pairs if label in pair)
         row["fnc1:earned"], row["fnc1:best"] = scorers.fnc1_score(pairs)
+        row["related:right"] = scorers.related_accuracy(pairs) * len(pairs)
         for key, value in row.items():
             cols.setdefault(key, []).append(value)
     return {k: np.array(v, dtype=float) for k, v in cols.items()}
@@ -159,6 +161,10 @@ def _macro_f1(s: Sums) -> np.ndarray:
         total += np.where(occurs, f1, 0.0)
         present += occurs
     return np.where(s["claims:n"] > 0, _ratio(total, present, 0.0), math.nan)
+
+
+def _related(s: Sums) -> np.ndarray:
+    return _ratio(s["related:right"], s["claims:n"])
 
 
 def _fnc1(s: Sums) -> np.ndarray:

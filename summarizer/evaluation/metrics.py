@@ -92,6 +92,7 @@ METRIC_GROUPS: list[tuple[str, list[Metric]]] = [
         [
             Metric("claim_accuracy", "accuracy"),
             Metric("claim_macro_f1", "macro-F1"),
+            Metric("claim_related_accuracy", "related/unrelated accuracy"),
             Metric("fnc1_relative", "FNC-1 score (share of maximum)"),
         ],
     ),

@@ -388,6 +388,7 @@ def aggregate(records: Sequence[ItemRecord]) -> dict[str, dict[str, float | None
         pairs = [pair for r in mine for pair in r.claim_pairs]
         if pairs:
             summary["claim_macro_f1"] = scorers.macro_f1(pairs)
+            summary["claim_related_accuracy"] = scorers.related_accuracy(pairs)
             earned, best = scorers.fnc1_score(pairs)
             summary["fnc1_relative"] = earned / best if best else None
         out[system] = summary

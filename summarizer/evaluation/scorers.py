@@ -366,6 +366,7 @@ def claims(pred: Prediction, gold: Fixture) -> Scores:
     earned, best = fnc1_score(labels)
     return {
         "claim_accuracy": correct / len(labels),
+        "claim_related_accuracy": related_accuracy(labels),
         "fnc1_score": earned,
         "fnc1_max": best,
         "fnc1_relative": earned / best if best else None,
@@ -391,6 +392,13 @@ def fnc1_score(pairs: Sequence[tuple[ClaimLabel | None, ClaimLabel]]) -> tuple[f
         if gold != "unrelated" and predicted == gold:
             earned += 0.75
     return earned, best
+
+
+def related_accuracy(pairs: Sequence[tuple[ClaimLabel | None, ClaimLabel]]) -> float:
+    """The share of pairs whose related/unrelated call is right (no label: wrong): what
+    the claim gate alone decides on the embedded model."""
+    right = sum(1 for p, g in pairs if p is not None and (p == "unrelated") == (g == "unrelated"))
+    return right / len(pairs) if pairs else 0.0
 
 
 def macro_f1(pairs: Sequence[tuple[ClaimLabel | None, ClaimLabel]]) -> float:
