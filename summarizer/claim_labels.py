@@ -16,7 +16,7 @@ from collections.abc import Sequence
 
 from summarizer.article import Article
 from summarizer.prompts import Prompts
-from summarizer.relatedness import CONFIDENCE, Relatedness, closest_sentences, relatedness
+from summarizer.relatedness import BACKGROUND_WORDS, Relatedness, closest_sentences, relatedness
 from summarizer.schema import ClaimLabel, ClaimStance, Span
 from summarizer.scoring import CONTENT_FREE, ScoreRequest, calibrated
 
@@ -26,19 +26,25 @@ LABELS: tuple[ClaimLabel, ...] = ("agree", "disagree", "discuss")
 # smaller question (docs/evaluation.md, "Choose, don't write").
 SHOWN_SENTENCES = 3
 EVIDENCE_SENTENCES = 2
-# The rule's label for a related claim, and the share of related tuning pairs it fits.
+# The rule's label for a related claim. Its confidence is null: the share of related
+# tuning pairs it fits (0.47) is a constant, no probability that this claim's is right.
 RULE_LABEL: ClaimLabel = "discuss"
-RULE_CONFIDENCE = 0.47
 
 
-def gate(article: Article, claims: Sequence[str]) -> list[Relatedness]:
+def gate(
+    article: Article, claims: Sequence[str], words: int = BACKGROUND_WORDS
+) -> list[Relatedness]:
+    """Each claim's relatedness to the article's title and text, in its language
+    (``words``: the background's size, which scripts/tune_gate.py varies)."""
     title = f"{article.title}\n" if article.title else ""
-    return relatedness(title + article.text, claims, article.language)
+    return relatedness(title + article.text, claims, article.language, words)
 
 
-def unrelated(claim: str) -> ClaimStance:
+def unrelated(claim: str, score: Relatedness) -> ClaimStance:
+    """The gate's label for a claim it stops, with the probability that it is right where
+    that was measured (:mod:`summarizer.relatedness`)."""
     return ClaimStance(
-        claim=claim, label="unrelated", evidence=[], confidence=CONFIDENCE, source="gate"
+        claim=claim, label="unrelated", evidence=[], confidence=score.confidence, source="gate"
     )
 
 
@@ -51,7 +57,7 @@ def by_rule(article: Article, claim: str) -> ClaimStance:
         claim=claim,
         label=RULE_LABEL,
         evidence=evidence(article, claim),
-        confidence=RULE_CONFIDENCE,
+        confidence=None,
         source="rule",
     )
 

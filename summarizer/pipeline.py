@@ -187,7 +187,7 @@ class Pipeline:
         stances: list[ClaimStance] = []
         for claim, gate in zip(claims, gates, strict=True):
             if not gate.related:
-                stances.append(claim_labels.unrelated(claim))
+                stances.append(claim_labels.unrelated(claim, gate))
             elif labelling == "generated":
                 stances.append(next(generated))
             elif labelling == "scores" and score is not None:

@@ -102,10 +102,13 @@ class ClaimStance(_Model):
         default=None,
         ge=0,
         le=1,
-        description="How likely the label is right: the model's calibrated probability "
-        "(scores), the share of such labels that were right on tuning data (gate, "
-        "rule), or for a generated label the model's probability for it where the "
-        "endpoint returned log-probabilities (setting logprobs), else null.",
+        description="The probability that the label is right, or null. The gate's "
+        "'unrelated': P(unrelated) from the claim's word overlap with the article, "
+        "calibrated on English tuning pairs (null in other languages). scores: the "
+        "model's probability for the label after content-free calibration (not measured "
+        "against how often it is right). generated: the model's probability for the "
+        "label where the endpoint returned log-probabilities (setting logprobs), else "
+        "null. The rule's label: null.",
     )
     source: LabelSource = Field(default="generated", description="What gave the label.")
     evidence: list[Span] = Field(description="Empty only when the label is 'unrelated'.")

@@ -3,17 +3,25 @@
 from __future__ import annotations
 
 import math
+import re
+import subprocess
+import sys
+from itertools import product
+from pathlib import Path
 
 import pytest
 
-from summarizer import Article, Summarizer
+from summarizer import Article, Summarizer, relatedness
 from summarizer.claim_labels import by_rule, by_scores, evidence, gate, score_requests, unrelated
 from summarizer.errors import ConfigError
 from summarizer.evaluation.baselines import ConstantSystem
+from summarizer.evaluation.datasets import load_dataset
 from summarizer.evaluation.fixtures import Fixture, GoldClaim
+from summarizer.evaluation.systems import PipelineSystem, article_of
 from summarizer.prompts import load_prompts
-from summarizer.relatedness import CONFIDENCE, relatedness
 from summarizer.scoring import CONTENT_FREE, calibrated
+from summarizer.settings import Settings
+from tests.conftest import ROOT
 from tests.scripted_server import ScriptedServer
 
 TEXT = (
@@ -33,15 +41,118 @@ def test_gate_keeps_a_related_claim_and_stops_an_unrelated_one() -> None:
 
 
 def test_gate_on_claims_without_content_words() -> None:
-    assert relatedness(TEXT, []) == []
-    (empty,) = relatedness(TEXT, ["the of and"])
-    assert not empty.related and empty.coverage == 0.0
+    assert relatedness.relatedness(TEXT, []) == []
+    (empty,) = relatedness.relatedness(TEXT, ["the of and"])
+    assert not empty.related and empty.coverage == 0.0 and empty.cosine == 0.0
 
 
-def test_an_unrelated_claim_carries_the_gates_confidence_and_no_evidence() -> None:
-    stance = unrelated(UNRELATED)
-    assert stance.label == "unrelated" and stance.source == "gate"
-    assert stance.confidence == CONFIDENCE and stance.evidence == []
+# --- a claim's score depends on the article and the claim alone -------------------------
+
+# 100 claims on other subjects, and two on this article, written for the test.
+OTHER_CLAIMS = [
+    f"{who} {did} in {where}"
+    for who, did, where in product(
+        ("The mayor", "A striker", "The central bank", "Engineers", "Two climbers"),
+        ("opens a bridge", "signs a contract", "raises interest rates", "wins a final"),
+        ("Lisbon", "Osaka", "Nairobi", "Quito", "Perth"),
+    )
+]
+
+
+def test_a_written_claim_scores_the_same_alone_and_among_100_others() -> None:
+    assert len(OTHER_CLAIMS) == 100
+    own = [RELATED, "Crabzilla photo was edited, biologist says", UNRELATED]
+    _same_alone_and_among(ARTICLE, own, OTHER_CLAIMS)
+
+
+def test_fnc1_headlines_score_the_same_alone_and_among_100_others(shared_data: Path) -> None:
+    # A body's own headlines, related and unrelated, beside 100 headlines of other bodies.
+    fixtures = load_dataset("fnc1-natural", shared_data)
+    body = next(f for f in fixtures if len({c.label == "unrelated" for c in f.claims}) == 2)
+    others = [c.claim for f in fixtures if f is not body for c in f.claims][:100]
+    assert len(others) == 100
+    _same_alone_and_among(article_of(body), [c.claim for c in body.claims], others)
+
+
+def _same_alone_and_among(article: Article, own: list[str], others: list[str]) -> None:
+    together = gate(article, [*others[:50], *own, *others[50:]])[50 : 50 + len(own)]
+    alone = [gate(article, [claim])[0] for claim in own]
+    # Exactly equal: cosine, coverage and confidence, and so the label.
+    assert alone == together
+    assert {score.related for score in alone} == {True, False}
+    stances = [unrelated(c, s) for c, s in zip(own, alone, strict=True) if not s.related]
+    assert all(s.confidence is not None for s in stances)
+
+
+# --- confidences: probabilities or null, never a constant --------------------------------
+
+
+def test_an_unrelated_claim_carries_its_own_probability_and_no_evidence() -> None:
+    claims = [UNRELATED, "Kent council raises parking fees", "Fishermen in Cornwall protest"]
+    scores = gate(ARTICLE, claims)
+    assert not any(score.related for score in scores)
+    stances = [unrelated(c, s) for c, s in zip(claims, scores, strict=True)]
+    assert all(s.label == "unrelated" and s.source == "gate" and not s.evidence for s in stances)
+    confidences = [s.confidence for s in stances if s.confidence is not None]
+    assert len(confidences) == 3 and all(0.5 < c < 1 for c in confidences)
+    # A claim sharing a word with the article is less surely unrelated than one sharing none.
+    assert len(set(confidences)) == 3 and confidences[0] == max(confidences)
+
+
+def test_the_gates_confidence_is_null_where_it_was_not_measured() -> None:
+    german = Article.from_text(TEXT, language="de")
+    (score,) = gate(german, [UNRELATED])
+    assert not score.related and score.confidence is None
+    assert unrelated(UNRELATED, score).confidence is None
+
+
+def test_a_related_claim_has_no_gate_confidence() -> None:
+    (score,) = gate(ARTICLE, [RELATED])
+    assert score.related and score.confidence is None
+
+
+# --- the choice: what tune_gate.py chose is what is shipped, and runs record it -----------
+
+
+def test_the_committed_tuning_output_chose_the_shipped_values() -> None:
+    output = (ROOT / "evals" / "reference" / "tune_gate.txt").read_text(encoding="utf-8")
+    chosen = re.search(
+        r"^chosen: BACKGROUND_WORDS = (\d+), COSINE = ([\d.]+), COVERAGE = ([\d.]+):",
+        output,
+        re.M,
+    )
+    assert chosen is not None
+    assert int(chosen[1]) == relatedness.BACKGROUND_WORDS
+    assert float(chosen[2]) == relatedness.COSINE
+    assert float(chosen[3]) == relatedness.COVERAGE
+    fit = f"(intercept, cosine, coverage) = {relatedness.UNRELATED_LOGIT}"
+    assert fit in output and "calibrated: shipped" in output
+    assert output.rstrip().endswith("summarizer/relatedness.py ships the same")
+
+
+def test_tune_gate_chooses_the_shipped_values(shared_data: Path) -> None:
+    # About 15 s: the whole choice again, exit 1 if it is not what relatedness.py ships.
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "tune_gate.py"), str(shared_data)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+
+
+def test_runs_record_the_gate() -> None:
+    recorded = relatedness.gate_config()
+    assert recorded["cosine"] == relatedness.COSINE
+    assert recorded["coverage"] == relatedness.COVERAGE
+    assert recorded["background"].startswith("wordfreq 3.1")
+    assert recorded["background_words"] == relatedness.BACKGROUND_WORDS
+    pipeline = PipelineSystem(Settings())
+    assert pipeline.cache_parts()["claim_gate"] == recorded
+    assert ConstantSystem("discuss", gated=True).cache_parts()["claim_gate"] == recorded
+    assert "claim_gate" not in ConstantSystem("discuss").cache_parts()
 
 
 def test_evidence_is_the_sentence_most_like_the_claim() -> None:
@@ -75,9 +186,10 @@ def test_score_requests_show_the_closest_sentences_and_a_content_free_twin() -> 
     assert user.split("CLAIM:")[0] == calibration.messages[-1]["content"].split("CLAIM:")[0]
 
 
-def test_rule_label_is_marked_as_the_rule() -> None:
+def test_rule_label_is_marked_as_the_rule_and_has_no_confidence() -> None:
     stance = by_rule(ARTICLE, RELATED)
     assert stance.source == "rule" and stance.evidence
+    assert stance.label == "discuss" and stance.confidence is None
 
 
 def fixture() -> Fixture:
@@ -127,6 +239,7 @@ def test_only_related_claims_reach_the_model(scripted: ScriptedServer, seed_text
     assert sources == ["generated", *["gate"] * len(UNRELATED_CLAIMS), "generated"]
     assert result.claims[0].label == "agree" and result.claims[0].confidence is None
     assert {c.label for c in result.claims[1:-1]} == {"unrelated"}
+    assert all(c.confidence is not None for c in result.claims[1:-1])
 
 
 def test_many_related_claims_are_split_over_calls(scripted: ScriptedServer, seed_text: str) -> None:
@@ -147,6 +260,7 @@ def test_rule_labels_without_a_model_call(scripted: ScriptedServer, seed_text: s
     assert not [m for m in _user_prompts(scripted) if "CLAIMS" in m]
     (claim,) = result.claims
     assert claim.label == "discuss" and claim.source == "rule" and claim.evidence
+    assert claim.confidence is None
 
 
 def test_scores_need_the_embedded_model(scripted: ScriptedServer) -> None:

@@ -113,8 +113,12 @@ def test_claims_with_the_embedded_model(seed_text: str, labels: str) -> None:
     assert_grounded(result, seed_text)
     visited, oil = result.claims
     assert (oil.label, oil.source) == ("unrelated", "gate")  # no model call for it
+    assert oil.confidence is not None and 0.5 < oil.confidence < 1
     assert visited.source == labels and visited.label in ("agree", "disagree", "discuss")
-    assert visited.confidence is not None and 0 < visited.confidence <= 1
+    if labels == "scores":
+        assert visited.confidence is not None and 0 < visited.confidence <= 1
+    else:  # the rule's constant label is no probability
+        assert visited.confidence is None
     if labels == "scores":
         # One pass per claim and its calibration prompt; nothing generated for them.
         assert "claim_label" in result.metadata.prompt_versions

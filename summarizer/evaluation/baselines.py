@@ -15,6 +15,7 @@ from summarizer import claim_labels
 from summarizer.article import Article
 from summarizer.evaluation.fixtures import Fixture
 from summarizer.evaluation.records import PredClaim, Prediction, PredSpan, pred_event, pred_stance
+from summarizer.relatedness import gate_config
 from summarizer.rules import rule_items
 from summarizer.schema import ClaimLabel
 
@@ -50,7 +51,9 @@ class ConstantSystem:
         self.name = f"{'gate' if gated else 'constant'}:{label}"
 
     def cache_parts(self) -> dict[str, Any]:
-        return {"system": self.name}
+        # A gated baseline's answers change with the gate's thresholds and word weights.
+        gate = {"claim_gate": gate_config()} if self.gated else {}
+        return {"system": self.name, **gate}
 
     def predict(self, fixture: Fixture, article: Article) -> Prediction:
         claims = [c.claim for c in fixture.claims]

@@ -34,6 +34,7 @@ from summarizer.evaluation.fixtures import Fixture
 from summarizer.evaluation.records import PredClaim, PredEvent, Prediction, PredSpan, PredStance
 from summarizer.evaluation.scorers import CLAIM_LABELS
 from summarizer.prompts import load_prompts
+from summarizer.relatedness import gate_config
 from summarizer.schema import ClaimLabel, EventStatus, Position, Usage
 from summarizer.settings import PIPELINE_OPTIONS, Settings
 
@@ -151,6 +152,9 @@ class PipelineSystem:
             "strategy": self._settings.strategy,
             "prompts": versions,
             **settings_parts(self._settings),
+            # The gate's thresholds and word weights decide which claims are unrelated:
+            # a change to them asks for a new reference run.
+            "claim_gate": gate_config(),
         }
 
     def predict(self, fixture: Fixture, article: Article) -> Prediction:
