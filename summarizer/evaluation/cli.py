@@ -417,20 +417,22 @@ def register(main: click.Group, model_options: Decorator, errors: Decorator) -> 
     def table(run_dir: Path, metrics: str | None, language: str | None, half: Half) -> None:
         """Print a run's metrics as a Markdown table (of one half of its items, or of one
         language's, if asked)."""
+        from summarizer.evaluation.compare import read_summary
         from summarizer.evaluation.halves import in_half
         from summarizer.evaluation.metrics import METRICS
         from summarizer.evaluation.report import markdown_table, systems_table
-        from summarizer.evaluation.runner import SUMMARY, RunSummary, aggregate, read_records
+        from summarizer.evaluation.runner import aggregate, read_records
 
-        path = run_dir / SUMMARY
-        if not path.is_file():
-            raise InputError(f"{run_dir} has no {SUMMARY}: is it a finished eval run?")
-        run = RunSummary.model_validate_json(path.read_text())
+        run = read_summary(run_dir)
         if half != "all" and run.half not in ("all", half):
             raise InputError(f"{run_dir} ran the {run.half} half only, not the {half} half")
-        records = [r for r in read_records(run_dir) if in_half(r.item, half)]
-        systems = aggregate(records) if half != "all" else run.systems
-        items = len({r.item for r in records})
+        if half in ("all", run.half):
+            # The summary has these figures: a committed run keeps only its summary.json
+            # (evals/reference/), without the item records that quote the articles.
+            systems, items = run.systems, run.items
+        else:
+            records = [r for r in read_records(run_dir) if in_half(r.item, half)]
+            systems, items = aggregate(records), len({r.item for r in records})
         shown: str = half if half != "all" else run.half
         if language is not None:
             if half != "all":
