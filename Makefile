@@ -46,14 +46,23 @@ lint: $(STAMP)
 eval: $(STAMP)
 	$(BIN)/summarizer eval evals/fixtures --out runs/fixtures
 
-## The README's figures on the public datasets: their reporting halves, and the
-## meta-evaluation of our scorers.
+## The README's headline figures and the docs' result tables: the reporting halves of
+## the fixtures and of each public dataset, every system of a table in one run. Each
+## run's summary.json is committed under evals/reference/NAME (its item records and
+## report quote the articles and stay out of the repository: .gitignore); a test checks
+## the README's figures against them. Model calls are cached in runs/reference.sqlite,
+## so a re-run after a change that no prompt sees is quick.
+REF := evals/reference
+REF_RUN = $(BIN)/summarizer eval --half report --cache runs/reference.sqlite --quiet
+CLAIM_BASELINES := constant:agree,constant:disagree,constant:discuss,constant:unrelated,gate:agree,gate:disagree,gate:discuss
 eval-datasets: $(STAMP)
-	$(BIN)/summarizer eval --dataset summeval $(DATA) --half report --out runs/summeval
-	$(BIN)/summarizer eval --dataset fnc1 $(DATA) --half report --out runs/fnc1
-	$(BIN)/summarizer eval --dataset fnc1-natural $(DATA) --half report --systems pipeline,lead3,rules,constant:agree,constant:disagree,constant:discuss,constant:unrelated,gate:agree,gate:disagree,gate:discuss --out runs/fnc1-natural
-	$(BIN)/summarizer eval --dataset casie $(DATA) --half report --out runs/casie
-	$(BIN)/summarizer eval --dataset ecbplus-topics $(DATA) --half report --systems rules --out runs/ecbplus-topics
+	$(REF_RUN) evals/fixtures --systems pipeline,pipeline:extractor=model,naive-bounded,lead3,rules,$(CLAIM_BASELINES) --out $(REF)/fixtures-report
+	$(REF_RUN) --dataset summeval $(DATA) --systems pipeline,lead3,rules --out $(REF)/summeval-report
+	$(REF_RUN) --dataset casie $(DATA) --systems pipeline,pipeline:extractor=model,lead3,rules --out $(REF)/casie-report
+	$(REF_RUN) --dataset fnc1-natural $(DATA) --systems pipeline,lead3,$(CLAIM_BASELINES) --out $(REF)/fnc1-natural-report
+	$(REF_RUN) --dataset fnc1 $(DATA) --systems pipeline,pipeline:claim_labels=scores,lead3,$(CLAIM_BASELINES) --out $(REF)/fnc1-report
+	$(BIN)/summarizer eval --dataset ecbplus-topics $(DATA) --half report --systems rules --out $(REF)/ecbplus-topics-report > /dev/null
+	$(BIN)/summarizer eval --dataset ecbplus-topics $(DATA) --half tune --systems rules --out $(REF)/ecbplus-topics-tune > /dev/null
 	$(BIN)/summarizer eval meta $(DATA)
 
 ## How defaults are chosen: every quality option as a pipeline variant, with the
