@@ -85,13 +85,13 @@ def relatedness(
     """How much each claim shares with ``text``, the article (its title included),
     written in ``language``; each claim on its own. ``words`` is the background's size
     (the tuning script varies it)."""
-    article = _vector(text, language, words)
-    known = set(content_stems(text, language))
+    article_stems = content_stems(text, language)
+    article, known = _vector(article_stems, language, words), set(article_stems)
     results = []
     for claim in claims:
         stems = content_stems(claim, language)
         coverage = sum(s in known for s in stems) / len(stems) if stems else 0.0
-        cosine = _cosine(_vector(claim, language, words), article)
+        cosine = _cosine(_vector(stems, language, words), article)
         results.append(_scored(cosine, coverage, language))
     return results
 
@@ -156,11 +156,11 @@ def _scored(cosine: float, coverage: float, language: str) -> Relatedness:
     return Relatedness(cosine, coverage, None if probability is None else round(probability, 4))
 
 
-def _vector(text: str, language: str, words: int) -> dict[str, float]:
-    """``text``'s stems, each weighing (1 + ln count) times its background weight, at
-    unit length (empty for a text without content words)."""
+def _vector(stems: Sequence[str], language: str, words: int) -> dict[str, float]:
+    """A text's content stems, each weighing (1 + ln count) times its background
+    weight, at unit length (empty for a text without content words)."""
     weights, floor = _background(language, words)
-    counts = Counter(content_stems(text, language))
+    counts = Counter(stems)
     vector = {s: (1 + math.log(n)) * weights.get(s, floor) for s, n in counts.items()}
     norm = math.sqrt(sum(x * x for x in vector.values()))
     return {s: x / norm for s, x in vector.items()} if norm else {}

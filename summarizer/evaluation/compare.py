@@ -135,8 +135,9 @@ def compare_runs(
     shared = sorted(set(a) & set(b))
     if not shared:
         raise InputError("the two runs have no item in common")
-    config_a, code_a = _config(before, system)
-    config_b, code_b = _config(after, system)
+    summary_a, summary_b = read_summary(before), read_summary(after)
+    config_a, code_a = _config(summary_a, system)
+    config_b, code_b = _config(summary_b, system)
     return Comparison(
         system=system,
         changes=_changes(a, b, shared, threshold, resamples, confidence, seed),
@@ -147,9 +148,7 @@ def compare_runs(
         config_allowed=allow_config_change,
         code=(code_a, code_b),
         unrecorded=config_a is None or config_b is None,
-        predictions=check_predictions(
-            records_a, records_b, (read_summary(before).config, read_summary(after).config)
-        ),
+        predictions=check_predictions(records_a, records_b, (summary_a.config, summary_b.config)),
     )
 
 
@@ -196,10 +195,9 @@ def _changes(
     return changes
 
 
-def _config(run_dir: Path, system: str) -> tuple[dict[str, Any] | None, str | None]:
+def _config(summary: RunSummary, system: str) -> tuple[dict[str, Any] | None, str | None]:
     """The system's recorded configuration (None for a run made before runs recorded
     one) and the run's code hash."""
-    summary = read_summary(run_dir)
     config = summary.config.get(system)
     if config is not None and summary.judge:
         # Grades by another judge (or its edited templates) are not comparable either.
