@@ -70,9 +70,12 @@ eval-datasets: $(STAMP)
 ## what is done with the answers are answered from the call cache).
 # The event options act on the model's events, so those variants use extractor=model.
 VARIANTS := pipeline,pipeline:summary=extractive,pipeline:summary=abstractive,pipeline:headline_guard=false,pipeline:strategy=combined,pipeline:extractor=model,pipeline:extractor=model:candidates=true,pipeline:extractor=model:grounded_fields=true,pipeline:extractor=model:verify=true,rules
+# Each run's summary.json is committed (evals/reference/strategies-*); calls are cached
+# in runs/strategies.sqlite.
+TUNE_RUN = $(BIN)/summarizer eval --half tune --cache runs/strategies.sqlite --quiet
 eval-strategies: $(STAMP)
-	$(BIN)/summarizer eval evals/fixtures --half tune --systems "$(VARIANTS),pipeline:examples=true,pipeline:repeat_penalty=1.0,naive-bounded,lead3" --out runs/tune-fixtures
-	$(BIN)/summarizer eval --dataset casie $(DATA) --half tune --systems "$(VARIANTS),naive-bounded,lead3" --out runs/tune-casie
+	$(TUNE_RUN) evals/fixtures --systems "$(VARIANTS),pipeline:examples=true,pipeline:repeat_penalty=1.0,naive-bounded,lead3" --out $(REF)/strategies-fixtures-tune
+	$(TUNE_RUN) --dataset casie $(DATA) --systems "$(VARIANTS),naive-bounded,lead3" --out $(REF)/strategies-casie-tune
 
 meta: $(STAMP)
 	$(BIN)/summarizer eval meta $(DATA)
