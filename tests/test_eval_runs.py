@@ -14,9 +14,17 @@ from summarizer.cache import ResponseCache
 from summarizer.evaluation.compare import compare_runs
 from summarizer.evaluation.fixtures import Fixture, GoldClaim, GoldEvent, KeyFact, dump_fixture
 from summarizer.evaluation.report import write_report
-from summarizer.evaluation.runner import ItemRecord, RunSummary, aggregate, read_records, run_eval
+from summarizer.evaluation.runner import (
+    ItemRecord,
+    RunSummary,
+    aggregate,
+    calibration,
+    read_records,
+    run_eval,
+)
 from summarizer.evaluation.scorers import CLAIM_LABELS
 from summarizer.evaluation.systems import make_system
+from summarizer.schema import ClaimLabel
 from summarizer.settings import load_settings
 from tests.scripted_server import ScriptedServer, raw, status
 
@@ -291,3 +299,39 @@ def test_naive_bounded_labels_belong_to_the_claims_in_order(
     (record,) = read_records(tmp_path)
     assert record.claim_pairs == [("agree", "agree")]
     assert record.scores["claim_accuracy"] == 1.0
+
+
+def test_calibration_figures_and_reliability_table(tmp_path: Path) -> None:
+    def record(item: str, pairs: list[tuple[float, bool]]) -> ItemRecord:
+        labels: list[tuple[ClaimLabel | None, ClaimLabel]] = [("agree", "agree")] * len(pairs)
+        return ItemRecord(
+            system="tuned", item=item, ok=True, claim_pairs=labels, claim_confidences=pairs
+        )
+
+    # One item's labels carry no confidence: they count in the share, not in calibration.
+    records = [
+        record("x", [(0.95, True), (0.85, False)]),
+        record("y", [(0.15, False)]),
+        ItemRecord(system="tuned", item="z", ok=True, claim_pairs=[("discuss", "agree")]),
+    ]
+    figures = aggregate(records)["tuned"]
+    assert figures["claim_confidence_share"] == 0.75
+    assert figures["claim_ece"] == pytest.approx((0.05 + 0.85 + 0.15) / 3)
+    assert figures["claim_brier"] == pytest.approx((0.05**2 + 0.85**2 + 0.15**2) / 3)
+    summary = RunSummary(
+        started="2026-12-06T00:00:00",
+        seconds=1.0,
+        items=3,
+        systems={"tuned": figures},
+        settings={},
+        cache=None,
+        model_calls=0,
+        calibration=calibration(records),
+    )
+    (tmp_path / "summary.json").write_text(summary.model_dump_json())
+    command = [sys.executable, "-m", "summarizer", "eval", "table", str(tmp_path), "--reliability"]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "| 0.1-0.2 | 1 | 0.150 | 0.000 |" in done.stdout
+    assert "| 0.8-0.9 | 1 | 0.850 | 0.000 |" in done.stdout
+    assert "| 0.9-1.0 | 1 | 0.950 | 1.000 |" in done.stdout

@@ -186,3 +186,35 @@ def test_score_item_only_scores_labelled_tasks() -> None:
     s = scorers.score_item(Prediction(attempts=3, calls=3), gold, ARTICLE)
     assert "claim_accuracy" in s and "rouge1" not in s and "event_f1" not in s
     assert s["attempts"] == 3.0
+
+
+def test_calibration_of_claim_confidences() -> None:
+    gold = fixture(
+        claims=[
+            GoldClaim(claim="a", label="agree"),
+            GoldClaim(claim="b", label="unrelated"),
+            GoldClaim(claim="c", label="discuss"),
+            GoldClaim(claim="d", label="unrelated"),
+            GoldClaim(claim="e", label="disagree"),
+        ],
+        labelled=["claims"],
+    )
+    pred = Prediction(
+        claims=[
+            PredClaim(claim="a", label="agree", confidence=0.9),
+            PredClaim(claim="b", label="discuss", confidence=0.9),
+            PredClaim(claim="c", label="agree", confidence=0.2),
+            PredClaim(claim="d", label="unrelated", confidence=1.0),
+            PredClaim(claim="e", label="discuss"),  # no confidence: not counted
+        ]
+    )
+    pairs = scorers.claim_confidences(pred, gold)
+    assert pairs == [(0.9, True), (0.9, False), (0.2, False), (1.0, True)]
+    # Bins: [0.2, 0.3): one pair, sure 0.2, right 0; [0.9, 1.0] (1.0 in the last bin):
+    # three pairs, sure 2.8/3, right 2/3.
+    assert scorers.reliability(pairs) == [
+        (0.2, 0.3, 1, 0.2, 0.0),
+        (0.9, 1.0, 3, pytest.approx(2.8 / 3), pytest.approx(2 / 3)),
+    ]
+    assert scorers.expected_calibration_error(pairs) == pytest.approx((0.2 + 3 * (0.8 / 3)) / 4)
+    assert scorers.brier(pairs) == pytest.approx((0.01 + 0.81 + 0.04 + 0.0) / 4)

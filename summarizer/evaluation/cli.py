@@ -412,18 +412,30 @@ def register(main: click.Group, model_options: Decorator, errors: Decorator) -> 
         "--language",
         help="Only the items in this language (ISO 639-1), from the run's per-language figures.",
     )
+    @click.option(
+        "--reliability",
+        is_flag=True,
+        help="Print the reliability table of the claim labels' confidences instead.",
+    )
     @half_option
     @errors
-    def table(run_dir: Path, metrics: str | None, language: str | None, half: Half) -> None:
+    def table(
+        run_dir: Path, metrics: str | None, language: str | None, half: Half, reliability: bool
+    ) -> None:
         """Print a run's metrics as a Markdown table (of one half of its items, or of one
         language's, if asked)."""
         from summarizer.evaluation.compare import read_summary
         from summarizer.evaluation.halves import in_half
         from summarizer.evaluation.metrics import METRICS
-        from summarizer.evaluation.report import markdown_table, systems_table
+        from summarizer.evaluation.report import markdown_table, reliability_table, systems_table
         from summarizer.evaluation.runner import aggregate, read_records
 
         run = read_summary(run_dir)
+        if reliability:
+            if half != "all" or language is not None:
+                raise click.UsageError("--reliability takes the whole run")
+            click.echo(reliability_table(run.calibration), nl=False)
+            return
         if half != "all" and run.half not in ("all", half):
             raise InputError(f"{run_dir} ran the {run.half} half only, not the {half} half")
         if half in ("all", run.half):

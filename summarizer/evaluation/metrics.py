@@ -94,6 +94,12 @@ METRIC_GROUPS: list[tuple[str, list[Metric]]] = [
             Metric("claim_macro_f1", "macro-F1"),
             Metric("claim_related_accuracy", "related/unrelated accuracy"),
             Metric("fnc1_relative", "FNC-1 score (share of maximum)"),
+            # Calibration of the labels' confidences, over the claims that carry one
+            # (a null confidence claims nothing): not ranked, as a system that gives no
+            # confidence has no figure to compare.
+            Metric("claim_confidence_share", "labels with a confidence", ranked=False),
+            Metric("claim_ece", "calibration error (ECE)", higher_is_better=False, ranked=False),
+            Metric("claim_brier", "Brier score", higher_is_better=False, ranked=False),
         ],
     ),
     (

@@ -57,6 +57,9 @@ class PredClaim(_Record):
     claim: str
     label: ClaimLabel
     evidence: list[PredSpan] = Field(default_factory=list)
+    # The probability that the label is right, where the source gives one (calibration
+    # is measured on it); None from a rule.
+    confidence: float | None = None
 
 
 class Prediction(_Record):
@@ -82,7 +85,12 @@ class Prediction(_Record):
             events=[pred_event(e) for e in a.events],
             stances=[pred_stance(s) for s in a.stances],
             claims=[
-                PredClaim(claim=c.claim, label=c.label, evidence=_spans(c.evidence))
+                PredClaim(
+                    claim=c.claim,
+                    label=c.label,
+                    evidence=_spans(c.evidence),
+                    confidence=c.confidence,
+                )
                 for c in a.claims
             ],
             usage=a.metadata.usage,

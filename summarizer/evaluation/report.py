@@ -52,6 +52,26 @@ def systems_table(systems: dict[str, dict[str, float | None]], metrics: Sequence
     return "\n".join(lines) + "\n"
 
 
+def reliability_table(calibration: dict[str, list[dict[str, float]]]) -> str:
+    """Each system's reliability table: how often a label was right against how sure it
+    was, per bin of confidence (an empty string where no label had a confidence)."""
+    lines = []
+    for name, bins in calibration.items():
+        lines += [
+            f"{name}:",
+            "",
+            "| confidence | labels | mean confidence | share right |",
+            "|---|---|---|---|",
+        ]
+        for b in bins:
+            lines.append(
+                f"| {b['low']:.1f}-{b['high']:.1f} | {int(b['pairs']):,} | "
+                f"{b['confidence']:.3f} | {b['right']:.3f} |"
+            )
+        lines.append("")
+    return "\n".join(lines)
+
+
 def highlighted(text: str, spans: Sequence[tuple[int, int]]) -> Markup:
     """The text with the given character ranges in <mark>, overlapping ranges merged."""
     merged: list[list[int]] = []

@@ -54,6 +54,8 @@ class ItemRecord(BaseModel):
     prediction: Prediction | None = None
     scores: dict[str, float | None] = Field(default_factory=dict)
     claim_pairs: list[tuple[ClaimLabel | None, ClaimLabel]] = Field(default_factory=list)
+    # (confidence, right) per claim whose label carries a confidence: calibration's input.
+    claim_confidences: list[tuple[float, bool]] = Field(default_factory=list)
 
 
 class RunSummary(BaseModel):
@@ -82,6 +84,9 @@ class RunSummary(BaseModel):
     # The judge model that graded the summaries (``--judge``), its template versions and
     # what its grades cost (summarizer.evaluation.judge.JudgeCost); None without one.
     judge: dict[str, Any] | None = None
+    # Per system whose claim labels carry confidences: the reliability table (bins of
+    # confidence with their pairs, mean confidence and share right).
+    calibration: dict[str, list[dict[str, float]]] = Field(default_factory=dict)
 
 
 Progress = Callable[[int, int, ItemRecord], None]
@@ -164,6 +169,7 @@ def run_eval(
         code=code_hash(),
         prompt_diffs={s.name: d for s in systems if (d := prompt_diffs(s))},
         judge={**judge.config(), "cost": judge.cost.as_dict()} if judge else None,
+        calibration=calibration(records),
     )
     (out_dir / SUMMARY).write_text(summary.model_dump_json(indent=2) + "\n", encoding="utf-8")
     return summary
@@ -188,7 +194,11 @@ def rescore(run_dir: Path, fixtures: Sequence[Fixture]) -> RunSummary:
     _write_records(run_dir / ITEMS, again)
     old = RunSummary.model_validate_json((run_dir / SUMMARY).read_text(encoding="utf-8"))
     summary = old.model_copy(
-        update={"systems": aggregate(again), "by_language": by_language(again, fixtures)}
+        update={
+            "systems": aggregate(again),
+            "by_language": by_language(again, fixtures),
+            "calibration": calibration(again),
+        }
     )
     (run_dir / SUMMARY).write_text(summary.model_dump_json(indent=2) + "\n", encoding="utf-8")
     return summary
@@ -276,6 +286,9 @@ def _scored(
             "valid_first_try_rate": first_try,
         },
         claim_pairs=list(pairs),
+        claim_confidences=(
+            scorers.claim_confidences(prediction, fixture) if "claims" in fixture.labelled else []
+        ),
     )
 
 
@@ -358,6 +371,19 @@ def by_language(
     return {code: aggregate([r for r in records if language.get(r.item) == code]) for code in found}
 
 
+def calibration(records: Sequence[ItemRecord]) -> dict[str, list[dict[str, float]]]:
+    """Per system with any claim confidence, its reliability table."""
+    out: dict[str, list[dict[str, float]]] = {}
+    for system in dict.fromkeys(r.system for r in records):
+        pairs = [c for r in records if r.system == system for c in r.claim_confidences]
+        if pairs:
+            out[system] = [
+                {"low": low, "high": high, "pairs": n, "confidence": mean, "right": right}
+                for low, high, n, mean, right in scorers.reliability(pairs)
+            ]
+    return out
+
+
 def aggregate(records: Sequence[ItemRecord]) -> dict[str, dict[str, float | None]]:
     """Per system: mean of each metric over items where it applies (validity shares and
     the unsupported-content rate among them: a failed item weighs what any item does, at
@@ -391,5 +417,10 @@ def aggregate(records: Sequence[ItemRecord]) -> dict[str, dict[str, float | None
             summary["claim_related_accuracy"] = scorers.related_accuracy(pairs)
             earned, best = scorers.fnc1_score(pairs)
             summary["fnc1_relative"] = earned / best if best else None
+            confident = [c for r in mine for c in r.claim_confidences]
+            summary["claim_confidence_share"] = len(confident) / len(pairs)
+            if confident:
+                summary["claim_ece"] = scorers.expected_calibration_error(confident)
+                summary["claim_brier"] = scorers.brier(confident)
         out[system] = summary
     return out

@@ -356,6 +356,9 @@ def _share(values: object) -> float | None:
 
 # --- claim stance ---------------------------------------------------------------------
 
+# Equal-width bins of the reliability table and of the expected calibration error.
+CALIBRATION_BINS = 10
+
 
 def claims(pred: Prediction, gold: Fixture) -> Scores:
     """Accuracy and the FNC-1 score over the item's claims (macro-F1 is run-level)."""
@@ -377,6 +380,48 @@ def claim_pairs(pred: Prediction, gold: Fixture) -> list[tuple[ClaimLabel | None
     """(predicted, gold) label per gold claim; None where the system gave no label."""
     given = {c.claim: c.label for c in pred.claims}
     return [(given.get(g.claim), g.label) for g in gold.claims]
+
+
+def claim_confidences(pred: Prediction, gold: Fixture) -> list[tuple[float, bool]]:
+    """(confidence, whether the label is right) per gold claim whose predicted label
+    carries a confidence: what calibration is measured on. A null confidence makes no
+    claim, so it is not counted as any probability."""
+    given = {c.claim: c for c in pred.claims}
+    out = []
+    for g in gold.claims:
+        c = given.get(g.claim)
+        if c is not None and c.confidence is not None:
+            out.append((c.confidence, c.label == g.label))
+    return out
+
+
+def reliability(
+    pairs: Sequence[tuple[float, bool]], bins: int = CALIBRATION_BINS
+) -> list[tuple[float, float, int, float, float]]:
+    """The reliability table: per equal-width bin of confidence that holds any pair,
+    (low, high, pairs, mean confidence, share right). A confidence of 1 falls in the
+    last bin."""
+    out = []
+    for b in range(bins):
+        low, high = b / bins, (b + 1) / bins
+        inside = [(c, r) for c, r in pairs if low <= c < high or (b == bins - 1 and c == 1.0)]
+        if inside:
+            mean = sum(c for c, _ in inside) / len(inside)
+            right = sum(1 for _, r in inside if r) / len(inside)
+            out.append((low, high, len(inside), mean, right))
+    return out
+
+
+def expected_calibration_error(pairs: Sequence[tuple[float, bool]]) -> float:
+    """ECE: the mean over pairs of |mean confidence − share right| of their bin
+    (Guo et al. 2017, equal-width bins)."""
+    table = reliability(pairs)
+    return sum(n * abs(mean - right) for _, _, n, mean, right in table) / len(pairs)
+
+
+def brier(pairs: Sequence[tuple[float, bool]]) -> float:
+    """The Brier score of the confidences as probabilities that the label is right."""
+    return sum((c - float(r)) ** 2 for c, r in pairs) / len(pairs)
 
 
 def fnc1_score(pairs: Sequence[tuple[ClaimLabel | None, ClaimLabel]]) -> tuple[float, float]:
