@@ -4,6 +4,9 @@
 - ``constant:LABEL``: every claim gets LABEL.
 - ``gate:LABEL``: the pipeline's lexical gate decides *unrelated*; every related claim
   gets LABEL.
+- ``fnc1-baseline``: the FNC-1 official baseline (lexical features and gradient-boosted
+  trees fitted on FNC-1 train, :mod:`summarizer.evaluation.fnc1_baseline`) labels every
+  claim, *unrelated* included: the learned baseline a learned model has to beat.
 - ``rules``: Lead-3 for the summary; events and stances by rule (:mod:`summarizer.rules`).
 """
 
@@ -13,6 +16,7 @@ from typing import Any
 
 from summarizer import claim_labels
 from summarizer.article import Article
+from summarizer.evaluation import fnc1_baseline
 from summarizer.evaluation.fixtures import Fixture
 from summarizer.evaluation.records import PredClaim, Prediction, PredSpan, pred_event, pred_stance
 from summarizer.relatedness import gate_config
@@ -66,6 +70,30 @@ class ConstantSystem:
             claims=[
                 PredClaim(claim=claim, label=self.label if keep else "unrelated")
                 for claim, keep in zip(claims, related, strict=True)
+            ]
+        )
+
+    def close(self) -> None:
+        pass
+
+
+class Fnc1BaselineSystem:
+    """Every claim labelled by the shipped FNC-1 baseline from the claim and the text."""
+
+    name = "fnc1-baseline"
+    replayed_calls = 0
+
+    def cache_parts(self) -> dict[str, Any]:
+        # The code's hash covers no data file: a refitted model is named by its own hash.
+        return {"system": self.name, "model": fnc1_baseline.model_digest()}
+
+    def predict(self, fixture: Fixture, article: Article) -> Prediction:
+        claims = [c.claim for c in fixture.claims]
+        labels = fnc1_baseline.claim_labels(article.text, claims)
+        return Prediction(
+            claims=[
+                PredClaim(claim=claim, label=label)
+                for claim, label in zip(claims, labels, strict=True)
             ]
         )
 

@@ -29,7 +29,12 @@ from summarizer.article import Article
 from summarizer.cache import call_key, settings_parts
 from summarizer.drafts import Name, exactly, text
 from summarizer.errors import ConfigError, one_line
-from summarizer.evaluation.baselines import ConstantSystem, Lead3System, RulesSystem
+from summarizer.evaluation.baselines import (
+    ConstantSystem,
+    Fnc1BaselineSystem,
+    Lead3System,
+    RulesSystem,
+)
 from summarizer.evaluation.fixtures import Fixture
 from summarizer.evaluation.records import PredClaim, PredEvent, Prediction, PredSpan, PredStance
 from summarizer.evaluation.scorers import CLAIM_LABELS
@@ -55,6 +60,7 @@ SYSTEMS = (
     "rules",
     *(f"constant:{label}" for label in CLAIM_LABELS),
     *(f"gate:{label}" for label in CLAIM_LABELS if label != "unrelated"),
+    "fnc1-baseline",
 )
 
 
@@ -97,6 +103,8 @@ def make_system(
         return Lead3System()
     if name == "rules":
         return RulesSystem()
+    if name == "fnc1-baseline":
+        return Fnc1BaselineSystem()
     kind, _, label = name.partition(":")
     if kind in ("constant", "gate") and label in CLAIM_LABELS:
         return ConstantSystem(label, gated=kind == "gate")
