@@ -217,6 +217,7 @@ def test_eval_cli_end_to_end(scripted: ScriptedServer, seed_text: str, tmp_path:
     assert "event" in done.stdout and (out / "report.html").is_file()
     # The fixtures label claims, so every claim baseline runs too.
     baselines = {f"{kind}:{label}" for kind in ("constant", "gate") for label in CLAIM_LABELS}
+    baselines.add("fnc1-baseline")
     assert {r.system for r in read_records(out)} == {
         "pipeline",
         "naive-bounded",

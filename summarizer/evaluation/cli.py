@@ -153,10 +153,10 @@ def register(main: click.Group, model_options: Decorator, errors: Decorator) -> 
     @click.option(
         "--systems",
         help="Comma-separated: pipeline, naive-bounded, naive, lead3, rules, "
-        "constant:LABEL, gate:LABEL; pipeline:FIELD=VALUE[:...] is a variant of the "
-        "pipeline (e.g. pipeline:summary=abstractive). Default: pipeline, "
-        "naive-bounded, naive, lead3 and rules, and the constant and gate baselines "
-        "when the items have labelled claims.",
+        "constant:LABEL, gate:LABEL, fnc1-baseline; pipeline:FIELD=VALUE[:...] is a "
+        "variant of the pipeline (e.g. pipeline:summary=abstractive). Default: pipeline, "
+        "naive-bounded, naive, lead3 and rules, and the constant, gate and FNC-1 official "
+        "baselines when the items have labelled claims.",
     )
     @click.option(
         "--out",
@@ -219,7 +219,9 @@ def register(main: click.Group, model_options: Decorator, errors: Decorator) -> 
         if systems is None:
             systems = DEFAULT_SYSTEMS
             if any("claims" in f.labelled for f in fixtures):
-                systems += "," + ",".join(s for s in SYSTEMS if s.startswith(("constant", "gate")))
+                # A learned model must beat a learned baseline too, not only constants.
+                claims = ("constant", "gate", "fnc1")
+                systems += "," + ",".join(s for s in SYSTEMS if s.startswith(claims))
         names = system_names(systems)
         settings = load_settings(**overrides)
         graded_by = (
