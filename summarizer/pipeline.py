@@ -19,18 +19,15 @@ from summarizer.drafts import KeyPointDraft, SummaryDraft
 from summarizer.echo import EchoGuard
 from summarizer.errors import ConfigError, ExtractiveWarning
 from summarizer.language import ENGLISH, language_name
+from summarizer.outputs import Job, Sources, sources_for
+from summarizer.outputs.claims import claim_stances
+from summarizer.outputs.events import events as events_of
+from summarizer.outputs.stances import stances as stances_of
+from summarizer.outputs.summary import EXTRACTIVE_SENTENCES
+from summarizer.outputs.summary import summary as summary_of
 from summarizer.prompts import Prompts, load_prompts
 from summarizer.relatedness import Relatedness
-from summarizer.rules import rule_items
-from summarizer.schema import (
-    Analysis,
-    ArticleInfo,
-    ClaimStance,
-    KeyPoint,
-    Metadata,
-    Span,
-    Summary,
-)
+from summarizer.schema import Analysis, ArticleInfo, ClaimStance, Metadata
 from summarizer.scoring import ScoreFn, scorer_of
 from summarizer.settings import Settings
 from summarizer.strategies import (
@@ -43,26 +40,22 @@ from summarizer.strategies import (
     tasks_used,
 )
 
-MAX_KEY_POINTS = 8
-
 
 @dataclass(frozen=True)
 class Reading:
-    """How one article is analysed: the settings and prompts for its language."""
+    """How one article is analysed: the settings and prompts for its language, and the
+    source of each output that those settings choose."""
 
     settings: Settings
     prompts: Prompts
     output_language: str
     extractive: bool
+    sources: Sources
 
 
-# Lead-3's length: the summaries of news datasets are about three sentences long.
-EXTRACTIVE_SENTENCES = 3
 MIN_ARTICLE_TOKENS = 128
 # The recheck's feedback: a line per field and at most RECHECK_NAMES short names.
 RECHECK_TOKENS = 160
-# When chunks disagree about a claim, the most decisive label wins.
-_LABEL_RANK = {"disagree": 3, "agree": 2, "discuss": 1, "unrelated": 0}
 
 
 class Pipeline:
@@ -72,11 +65,9 @@ class Pipeline:
         self.prompts = prompts or load_prompts(settings.prompts)
         self.caller = StructuredCaller(backend, settings)
         self.score = scorer_of(backend)
-        if settings.claim_labelling == "scores" and self.score is None:
-            raise ConfigError(
-                "claim_labels=scores needs a model whose label probabilities can be read "
-                "(the embedded model); use generated or rule with an endpoint"
-            )
+        # Checked once for the settings as given (an article's reading only ever moves
+        # an output to a source that needs less).
+        sources_for(settings, can_score=self.score is not None)
 
     def run(self, article: Article, claims: Sequence[str] = ()) -> Analysis:
         return self.run_with(
@@ -103,10 +94,11 @@ class Pipeline:
                 wave = steps.send(answer(wave, log))
         except StopIteration as done:
             drafts: Drafts = done.value
-        stances = self._claim_stances(
-            reading, article, claims, gates, asked, drafts, score or self.score, log
+        job = self._job(reading, article)
+        labels = claim_stances(
+            job, reading.sources.claims, claims, gates, drafts, score or self.score, log
         )
-        return self._assemble(reading, article, asked, drafts, stances, log, started)
+        return self._assemble(reading, job, asked, drafts, labels, log, started)
 
     async def arun(self, article: Article, claims: Sequence[str] = ()) -> Analysis:
         started = time.perf_counter()
@@ -119,10 +111,11 @@ class Pipeline:
                 wave = steps.send(await self._wave(wave, log))
         except StopIteration as done:
             drafts: Drafts = done.value
-        stances = await asyncio.to_thread(
-            self._claim_stances, reading, article, claims, gates, asked, drafts, self.score, log
+        job = self._job(reading, article)
+        labels = await asyncio.to_thread(
+            claim_stances, job, reading.sources.claims, claims, gates, drafts, self.score, log
         )
-        return self._assemble(reading, article, asked, drafts, stances, log, started)
+        return self._assemble(reading, job, asked, drafts, labels, log, started)
 
     def reading(self, article: Article) -> Reading:
         """How ``article`` is analysed: in which language, with which settings.
@@ -138,13 +131,16 @@ class Pipeline:
         facts 0.250 against 0.458; docs/languages.md).
         """
         output = self.settings.output_language or article.language
+        can_score = self.score is not None
         if self.settings.backend != "embedded":
             # English prompts for English articles stay as they were measured.
             english = output == ENGLISH and article.language == ENGLISH
             told = None if english else language_name(output)
-            return Reading(self.settings, self.prompts.speaking(told), output, extractive=False)
+            sources = sources_for(self.settings, can_score=can_score)
+            return Reading(self.settings, self.prompts.speaking(told), output, False, sources)
         if article.language == ENGLISH and output == ENGLISH:
-            return Reading(self.settings, self.prompts, output, extractive=False)
+            sources = sources_for(self.settings, can_score=can_score)
+            return Reading(self.settings, self.prompts, output, False, sources)
         changes: dict[str, object] = {
             "headline_guard": False,
             "extractor": "rule",
@@ -153,7 +149,15 @@ class Pipeline:
         if self.settings.claim_labelling == "generated":
             changes["claim_labels"] = "rule"
         warnings.warn(EXTRACTIVE_NOTE, ExtractiveWarning, stacklevel=2)
-        return Reading(self.settings.model_copy(update=changes), self.prompts, output, True)
+        settings = self.settings.model_copy(update=changes)
+        sources = sources_for(settings, can_score=can_score)
+        return Reading(settings, self.prompts, output, True, sources)
+
+    def _job(self, reading: Reading, article: Article) -> Job:
+        """What the outputs' sources read; the echo guard knows the shipped prompts'
+        instructions, whatever language the reading's prompts speak."""
+        echo = EchoGuard(self.prompts.instructions, article.text)
+        return Job(article, reading.settings, reading.prompts, reading.extractive, echo)
 
     def _start(
         self, reading: Reading, article: Article, claims: Sequence[str]
@@ -161,44 +165,11 @@ class Pipeline:
         """The claims' gate, the claims the model writes labels for (the related ones, if
         it writes any) and the plan of calls."""
         gates = claim_labels.gate(article, claims)
-        asked = []
-        if reading.settings.claim_labelling == "generated":
-            asked = [claim for claim, gate in zip(claims, gates, strict=True) if gate.related]
+        asked = reading.sources.claims.asked(claims, gates)
         if reading.extractive:
             return gates, asked, _lead_plan(article)
-        chunks = self._chunks(reading, article, asked)
-        return gates, asked, self._plan(reading, article, asked, chunks)
-
-    def _claim_stances(
-        self,
-        reading: Reading,
-        article: Article,
-        claims: Sequence[str],
-        gates: list[Relatedness],
-        asked: list[str],
-        drafts: Drafts,
-        score: ScoreFn | None,
-        log: CallLog,
-    ) -> list[ClaimStance]:
-        """Every claim's stance, in order: unrelated by the gate, else by the model's
-        scores, its generated answer (for ``asked``) or the rule."""
-        labelling = reading.settings.claim_labelling
-        generated = iter(_merge_claims(asked, drafts.chunks))
-        stances: list[ClaimStance] = []
-        for claim, gate in zip(claims, gates, strict=True):
-            if not gate.related:
-                stances.append(claim_labels.unrelated(claim, gate))
-            elif labelling == "generated":
-                stances.append(next(generated))
-            elif labelling == "scores" and score is not None:
-                request, calibration = claim_labels.score_requests(reading.prompts, article, claim)
-                found = claim_labels.by_scores(
-                    article, claim, score(request, log), score(calibration, log)
-                )
-                stances.append(found)
-            else:
-                stances.append(claim_labels.by_rule(article, claim))
-        return stances
+        chunks = self.chunks(reading, article, asked)
+        return gates, asked, self.plan(reading, article, asked, chunks)
 
     async def _wave(self, wave: list[CallRequest], log: CallLog) -> list[BaseModel]:
         """A wave's requests: in parallel on an endpoint; in order in-process, where the
@@ -213,17 +184,25 @@ class Pipeline:
             raise failed.exceptions[0] from None
         return [task.result() for task in tasks]
 
-    def _plan(
+    def plan(
         self, reading: Reading, article: Article, claims: Sequence[str], chunks: list[list[int]]
     ) -> Plan:
+        """The calls for ``article`` in ``chunks``, each output's sources asking theirs."""
         return plan(
-            article, claims, settings=reading.settings, prompts=reading.prompts, chunks=chunks
+            article,
+            claims,
+            settings=reading.settings,
+            prompts=reading.prompts,
+            chunks=chunks,
+            extraction=reading.sources.extraction_tasks,
         )
 
-    def _chunks(self, reading: Reading, article: Article, claims: Sequence[str]) -> list[list[int]]:
-        """Whole article if it fits; otherwise runs of sentences that each fit."""
+    def chunks(self, reading: Reading, article: Article, claims: Sequence[str]) -> list[list[int]]:
+        """The passages ``article`` is shown in, as sentence numbers: the whole article if
+        it fits; otherwise runs of sentences that each fit (training builds its requests
+        with the same plan)."""
         settings = reading.settings
-        tasks = tasks_used(settings, bool(claims), chunked=False)
+        tasks = tasks_used(settings, bool(claims), False, reading.sources.extraction_tasks)
         empty = article.passage([])
         # The claims of the largest call: all of them in a combined call, else the first
         # group (see claim_groups).
@@ -258,52 +237,19 @@ class Pipeline:
     def _assemble(
         self,
         reading: Reading,
-        article: Article,
+        job: Job,
         asked: Sequence[str],
         drafts: Drafts,
-        claim_stances: list[ClaimStance],
+        labels: list[ClaimStance],
         log: CallLog,
         started: float,
     ) -> Analysis:
-        chunks = drafts.chunks
-        first = chunks[0].summary
-        headline, text = (
-            (drafts.reduced.headline, drafts.reduced.summary)
-            if drafts.reduced
-            else (first.headline, first.summary)
-        )
-        settings = reading.settings
-        echo = EchoGuard(self.prompts.instructions, article.text)
-        key_points = grounding.merge_duplicates(
-            echo.key_points(
-                grounding.key_point(c.passage, k) for c in chunks for k in c.summary.key_points
-            ),
-            grounding.key_point_key,
-        )[:MAX_KEY_POINTS]
-        if reading.extractive:
-            key_points = [extractive_point(k) for k in key_points]
-            headline = extractive_headline(article)
-        style = settings.summary_style
-        if style == "abstractive":
-            text = echo.text(" ".join(text.split()))
-        else:
-            lead = article.span(1) if style == "lead" and article.sentences else None
-            text = extractive_summary(key_points, lead) or echo.text(" ".join(text.split()))
-        summary = Summary(
-            headline=echo.text(" ".join(headline.split())), text=text, key_points=key_points
-        )
-        if settings.extraction == "rule":
-            events, stances = rule_items(article)
-        else:
-            events = echo.events(grounding.event(c.passage, e) for c in chunks for e in c.events)
-            stances = echo.stances(
-                grounding.stance(c.passage, s) for c in chunks for s in c.stances
-            )
-        if settings.grounded_fields:
-            events = [k for e in events if (k := grounding.grounded_event(e)) is not None]
-            stances = [t for s in stances if (t := grounding.grounded_stance(s)) is not None]
-        events = grounding.merge_duplicates(events, grounding.event_key)
-        stances = grounding.merge_duplicates(stances, grounding.stance_key)
+        """Each output from its source, and what the analysis cost and warns of."""
+        article, chunks, settings, echo = job.article, drafts.chunks, reading.settings, job.echo
+        sources = reading.sources
+        summary = summary_of(job, sources.summary, drafts)
+        events = events_of(job, sources.events, drafts)
+        stances = stances_of(job, sources.stances, drafts)
 
         warnings = grounding.unsupported_warnings(article, summary, events, stances)
         if unverified := sum(c.unverified for c in chunks):
@@ -315,8 +261,12 @@ class Pipeline:
             warnings.append(
                 f"removed {echo.removed} piece(s) of text that repeated the prompt's instructions"
             )
-        tasks = [] if reading.extractive else tasks_used(settings, bool(asked), len(chunks) > 1)
-        if any(c.source == "scores" for c in claim_stances):
+        tasks = (
+            []
+            if reading.extractive
+            else tasks_used(settings, bool(asked), len(chunks) > 1, sources.extraction_tasks)
+        )
+        if any(c.source == "scores" for c in labels):
             tasks.append("claim_label")
         metadata = Metadata(
             backend=self.backend.name,
@@ -344,7 +294,7 @@ class Pipeline:
             summary=summary,
             events=events,
             stances=stances,
-            claims=claim_stances,
+            claims=labels,
             metadata=metadata,
         )
 
@@ -361,16 +311,6 @@ def _lead_plan(article: Article) -> Plan:
     yield []  # a generator that asks for nothing
 
 
-def extractive_point(point: KeyPoint) -> KeyPoint:
-    """``point`` stated in the article's words: its first cited sentence."""
-    return point.model_copy(update={"text": " ".join(point.evidence[0].text.split())})
-
-
-def extractive_headline(article: Article) -> str:
-    """The article's own headline: its title, else its first sentence."""
-    return article.title or article.sentence_text(1)
-
-
 # One message whatever the languages, so that Python shows it once per process however
 # many articles of however many languages a batch holds.
 EXTRACTIVE_NOTE = (
@@ -379,34 +319,3 @@ EXTRACTIVE_NOTE = (
     "sentences and events and stances come from the rule (metadata.extractive is true); "
     "set base_url and model to a stronger model to have them written in the language asked"
 )
-
-
-def extractive_summary(key_points: Sequence[KeyPoint], lead: Span | None = None) -> str:
-    """The first sentence each key point cites, most important point first, up to
-    EXTRACTIVE_SENTENCES, in the article's order: a summary that can only say what the
-    article says, in its words. ``lead`` (the article's first sentence) comes first if
-    given.
-
-    Only first citations: filling up to three sentences with the points' other
-    citations scored lower on SummEval dev (ROUGE-2 0.248 against 0.275, ROUGE-L 0.350
-    against 0.386; ROUGE-1 0.481 against 0.480), and so did filling them with the
-    article's second and third sentences after ``lead`` (0.483 / 0.254 / 0.344: Lead-3's
-    length and Lead-3's scores).
-    """
-    chosen: dict[int, Span] = {lead.start: lead} if lead is not None else {}
-    for point in key_points:
-        if len(chosen) == EXTRACTIVE_SENTENCES:
-            break
-        chosen.setdefault(point.evidence[0].start, point.evidence[0])
-    return " ".join(" ".join(chosen[k].text.split()) for k in sorted(chosen))
-
-
-def _merge_claims(claims: Sequence[str], chunks: list[ChunkDrafts]) -> list[ClaimStance]:
-    best: dict[int, ClaimStance] = {}
-    for chunk in chunks:
-        for index, (claim, draft) in enumerate(zip(claims, chunk.claims, strict=True)):
-            found = grounding.claim_stance(chunk.passage, claim, draft)
-            held = best.get(index)
-            if held is None or _LABEL_RANK[found.label] > _LABEL_RANK[held.label]:
-                best[index] = found
-    return [best[i] for i in sorted(best)]

@@ -84,11 +84,14 @@ def plan(
     settings: Settings,
     prompts: Prompts,
     chunks: list[list[int]],
+    extraction: tuple[Task, ...],
 ) -> Plan:
+    """The calls for ``article``: per passage (``chunks``) its summary, the
+    ``extraction`` tasks that its events' and stances' sources need (none for a rule;
+    a combined call's events and stances are used only by the model's sources) and its
+    claims' labels; then the checks that follow from the answers."""
     strategy = settings.strategy
     examples = settings.examples
-    # Events and stances by rule need no call (a combined call's are not used).
-    by_model = settings.extraction == "model"
     wave: Wave = []
     passages: list[Passage] = []
     for numbers in chunks:
@@ -114,11 +117,10 @@ def plan(
             wave.append(request("combined", with_choices(whole, names, times)))
             continue
         wave.append(request("summary", SummaryDraft))
-        if by_model:
-            wave += [
-                request("events", with_choices(EventsDraft, names, times)),
-                request("stances", with_choices(StancesDraft, names, times)),
-            ]
+        if "events" in extraction:
+            wave.append(request("events", with_choices(EventsDraft, names, times)))
+        if "stances" in extraction:
+            wave.append(request("stances", with_choices(StancesDraft, names, times)))
         for group in claim_groups(claims):
             model = exactly(ClaimsDraft, "claims", len(group))
             wave.append(request("claims", model, claims=group))
@@ -137,17 +139,21 @@ def plan(
         summary = next(answers)
         assert isinstance(summary, SummaryDraft)
         chunk = ChunkDrafts(passage, summary)
-        if by_model:
-            events, stances = next(answers), next(answers)
-            assert isinstance(events, EventsDraft) and isinstance(stances, StancesDraft)
-            chunk.events, chunk.stances = events.events, stances.stances
+        if "events" in extraction:
+            events = next(answers)
+            assert isinstance(events, EventsDraft)
+            chunk.events = events.events
+        if "stances" in extraction:
+            stances = next(answers)
+            assert isinstance(stances, StancesDraft)
+            chunk.stances = stances.stances
         for _ in claim_groups(claims):
             answer = next(answers)
             assert isinstance(answer, ClaimsDraft)
             chunk.claims += answer.claims
         results.append(chunk)
 
-    if settings.verify and by_model:
+    if settings.verify and extraction:
         yield from _verify(results, prompts)
 
     reduced = None
@@ -260,17 +266,21 @@ def claim_groups(claims: Sequence[str]) -> list[Sequence[str]]:
     return [claims[i : i + CLAIMS_PER_CALL] for i in range(0, len(claims), CLAIMS_PER_CALL)]
 
 
-def tasks_used(settings: Settings, has_claims: bool, chunked: bool) -> list[Task]:
+def tasks_used(
+    settings: Settings, has_claims: bool, chunked: bool, extraction: tuple[Task, ...]
+) -> list[Task]:
+    """The prompts an article's plan uses (``extraction``: the tasks its events' and
+    stances' sources need)."""
     strategy = settings.strategy
     tasks: list[Task] = ["combined"] if strategy == "combined" else ["summary"]
-    if strategy != "combined" and settings.extraction == "model":
-        tasks += ["events", "stances"]
+    if strategy != "combined":
+        tasks += extraction
     if has_claims and strategy != "combined":
         tasks.append("claims")
     if chunked:
         tasks.append("reduce")
     if settings.headline_guard and (chunked or strategy == "per_task"):
         tasks.append("recheck")
-    if settings.verify and settings.extraction == "model":
+    if settings.verify and extraction:
         tasks.append("verify")
     return tasks
