@@ -30,7 +30,6 @@ from summarizer.errors import ExtractiveWarning, ModelError
 from summarizer.pipeline import Pipeline
 from summarizer.prompts import Message, load_prompts
 from summarizer.settings import EMBEDDED_MODEL, BackendName, Settings
-from summarizer.strategies import plan
 
 if TYPE_CHECKING:
     from llama_cpp import Llama
@@ -106,9 +105,8 @@ class Requests:
             reading = self.pipeline.reading(article)
         if reading.extractive:
             return []
-        # The chunk plan is the pipeline's own; it is not public API.
-        chunks = self.pipeline._chunks(reading, article, [])
-        steps = plan(article, [], settings=reading.settings, prompts=reading.prompts, chunks=chunks)
+        chunks = self.pipeline.chunks(reading, article, [])
+        steps = self.pipeline.plan(reading, article, [], chunks)
         wave = next(steps)
         asked = [r for r in wave if r.task == "events"]
         passages = [article.passage(numbers) for numbers in chunks]
