@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 from typing import Any, Self
 
+from summarizer.adapters import content_hash as adapter_hash
 from summarizer.article import Article
 from summarizer.errors import ConfigError
 from summarizer.resources import data_dir
@@ -58,6 +59,7 @@ def call_parts(settings: Settings) -> dict[str, Any]:
         "code": code_hash(),
         "backend": settings.backend,
         "model": settings.model_name,
+        "adapter": adapter_hash(settings.adapter_file),
         "base_url": settings.public_base_url,
         "mode": settings.mode,
         "logprobs": settings.logprobs,

@@ -124,6 +124,11 @@ def model_options(func: F) -> F:
             help="Ask an endpoint for log-probabilities: generated labels get a "
             "confidence. Default: off.",
         ),
+        click.option(
+            "--adapter",
+            help="The embedded model's LoRA adapter: auto (the shipped one, if any), none "
+            "(the base model alone) or a GGUF LoRA file. Default: auto.",
+        ),
         click.option("--temperature", type=float, help="Sampling temperature. Default: 0."),
         click.option(
             "--repeat-penalty", type=float, help="Penalty on repeated tokens. Default: 1.1."

@@ -143,6 +143,12 @@ class Settings(BaseSettings):
     mode: ModeName = Field(
         default="auto", description="instructor mode; auto picks the constrained one."
     )
+    adapter: str = Field(
+        default="auto",
+        description="The embedded model's LoRA adapter: auto: the one shipped in the "
+        "package, if any; none: the base model alone; or the path of a GGUF LoRA file "
+        "made by `make train`. Endpoints ignore it.",
+    )
     temperature: float = Field(default=0.0, ge=0.0, le=2.0)
     max_output_tokens: int = Field(default=2048, ge=64, le=32768)
     context_tokens: int = Field(
@@ -157,6 +163,14 @@ class Settings(BaseSettings):
     )
     repeat_penalty: float = Field(default=1.1, ge=1.0, le=2.0)
     seed: int = 0
+
+    @field_validator("adapter")
+    @classmethod
+    def _adapter_exists(cls, value: str) -> str:
+        # A named file that is missing fails here, before any model loads.
+        if value not in ("auto", "none") and not Path(value).expanduser().is_file():
+            raise ValueError(f"no such file: {value!r} (a GGUF LoRA file, auto or none)")
+        return value
 
     @field_validator("output_language")
     @classmethod
@@ -213,6 +227,14 @@ class Settings(BaseSettings):
     def public_base_url(self) -> str | None:
         """The endpoint as it may be shown or stored: no credentials."""
         return public_url(self.base_url) if self.base_url else None
+
+    @property
+    def adapter_file(self) -> Path | None:
+        """The LoRA adapter the embedded model runs with (None: the base model alone, and
+        always for an endpoint)."""
+        from summarizer.adapters import resolve
+
+        return resolve(self.adapter) if self.backend == "embedded" else None
 
     @property
     def model_name(self) -> str:

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from summarizer import ConfigError
@@ -67,3 +69,30 @@ def test_the_embedded_model_uses_the_rules_it_could_not_beat() -> None:
     assert (chosen.claim_labelling, chosen.extraction) == ("scores", "model")
     # Both decide an answer, so both are in the cache key.
     assert {"claim_labels", "extractor", "candidates"} <= set(embedded.pipeline_options())
+
+
+def test_the_adapter_setting_names_a_file_and_its_hash_keys_every_call(tmp_path: Path) -> None:
+    import hashlib
+
+    from summarizer.adapters import SHIPPED
+    from summarizer.cache import call_key, call_parts
+
+    with pytest.raises(ConfigError, match=r"adapter: .*no such file"):
+        load_settings(adapter=str(tmp_path / "missing.gguf"))
+    # auto is the shipped adapter when the package has one, else the base model alone.
+    assert load_settings().adapter_file == (SHIPPED if SHIPPED.is_file() else None)
+    assert load_settings(adapter="none").adapter_file is None
+    one, two = tmp_path / "one.gguf", tmp_path / "two.gguf"
+    one.write_bytes(b"lora one")
+    two.write_bytes(b"lora two")
+    tuned = load_settings(adapter=str(one))
+    assert tuned.adapter_file == one
+    assert call_parts(tuned)["adapter"] == hashlib.sha256(b"lora one").hexdigest()[:16]
+    assert call_parts(load_settings(adapter="none"))["adapter"] is None
+    keys = {
+        call_key(load_settings(adapter=a), "events", [], {}) for a in ("none", str(one), str(two))
+    }
+    assert len(keys) == 3
+    # An endpoint runs no adapter, whatever the setting says.
+    endpoint = load_settings(adapter=str(one), base_url="http://127.0.0.1:9/v1", model="m")
+    assert endpoint.adapter_file is None

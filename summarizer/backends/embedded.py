@@ -56,8 +56,9 @@ _LOCKS: dict[int, threading.Lock] = {}
 
 
 @cache
-def _load(path: str, n_ctx: int, threads: int, seed: int) -> Llama:
-    """Load the model once per process and per context size."""
+def _load(path: str, n_ctx: int, threads: int, seed: int, adapter: str | None) -> Llama:
+    """Load the model once per process, per context size and per LoRA adapter (applied
+    at full scale on top of the quantised base; ``None``: the base alone)."""
     from llama_cpp import Llama
 
     llama = Llama(
@@ -66,6 +67,7 @@ def _load(path: str, n_ctx: int, threads: int, seed: int) -> Llama:
         n_threads=threads,
         n_threads_batch=threads,
         seed=seed,
+        lora_path=adapter,
         verbose=False,
     )
     _LOCKS[id(llama)] = threading.Lock()
@@ -84,8 +86,14 @@ class EmbeddedBackend:
         self.mode: instructor.Mode = choose_mode(settings.mode)
         self.context_tokens = settings.context_tokens
         self._settings = settings
+        adapter = settings.adapter_file
+        self.adapter = str(adapter) if adapter is not None else None
         self._llama = _load(
-            str(embedded_model_path()), settings.context_tokens, settings.threads, settings.seed
+            str(embedded_model_path()),
+            settings.context_tokens,
+            settings.threads,
+            settings.seed,
+            self.adapter,
         )
         self._lock = _LOCKS[id(self._llama)]
 
