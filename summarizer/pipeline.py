@@ -127,8 +127,7 @@ class Pipeline:
         sentences (Lead-3), events and stances come from the rule, claims from the gate
         and the rule. No call is made: on the tuning half of the fixtures in other
         languages, the summary of the sentences its key points cite lost to Lead-3 on
-        every measure (ROUGE-1/2/L 0.468/0.334/0.382 against 0.529/0.387/0.413, key
-        facts 0.250 against 0.458; docs/languages.md).
+        every measure (docs/languages.md).
         """
         output = self.settings.output_language or article.language
         can_score = self.score is not None

@@ -40,10 +40,10 @@ PIPELINE_OPTIONS = (
 
 # Measured on tuning halves (docs/evaluation.md, "Choose, don't write"): on the related
 # pairs of FNC-1 dev and natural dev the embedded model's calibrated label scores are
-# less accurate than one constant label (natural dev: 0.32 against 0.53 for "discuss"),
-# and on the fixtures its events and stances score below the rule's (strict F1 0.019
-# and 0.000 against 0.091 and 0.040), with names offered as choices or not. So the
-# embedded model uses the rules; the model's paths stay one setting away.
+# less accurate than one constant label (evals/reference/claim_label_variants.txt), and
+# on the fixtures its events and stances score below the rule's
+# (evals/reference/strategies-fixtures-tune). So the embedded model uses the rules; the
+# model's paths stay one setting away.
 EMBEDDED_CLAIM_LABELS: Literal["scores", "rule"] = "rule"
 EMBEDDED_EXTRACTOR: Literal["model", "rule"] = "rule"
 
@@ -188,12 +188,11 @@ class Settings(BaseSettings):
 
     @property
     def summary_style(self) -> SummaryStyle:
-        # Measured with the embedded model (docs/evaluation.md, "Strategies compared"): the
-        # sentences its key points cite score far above its own summaries (SummEval dev ROUGE-1
-        # 0.480 vs 0.351) and invent fewer names; putting the first sentence first scores
-        # the same on SummEval and higher on the fixtures (ROUGE-L 0.474 vs 0.462). For
-        # an endpoint, SummEval's expert ratings favour a strong model's own summary over
-        # Lead-3 (relevance 4.17-4.28 vs 3.93, as faithful); a zero-shot small model's is
+        # Measured with the embedded model on the fixtures' tuning half (docs/evaluation.md,
+        # "Strategies compared"): the first sentence and the sentences its key points cite
+        # score far above its own summaries and invent fewer names. For an endpoint,
+        # SummEval's expert ratings of its tuning half favour a strong model's own summary
+        # over Lead-3 (evals/reference/summeval_ratings.txt); a zero-shot small model's is
         # the least faithful of all. So endpoints keep it (README, "Using a stronger model").
         if self.summary is not None:
             return self.summary

@@ -110,6 +110,12 @@ TABLES: dict[str, list[str]] = {
 
 # Figures in the README's prose, each checked the same way (line breaks are spaces).
 PROSE: list[str] = [
+    "lose badly to Lead-3 (ROUGE-1 {strategies-fixtures-tune|systems.pipeline:summary=abstractive.rouge1} "
+    "against {strategies-fixtures-tune|systems.lead3.rouge1} on the fixtures)",
+    "strict event F1 {strategies-fixtures-tune|systems.pipeline.event_f1} against the model's "
+    "{strategies-fixtures-tune|systems.pipeline:extractor=model.event_f1}, stances "
+    "{strategies-fixtures-tune|systems.pipeline.stance_f1} against "
+    "{strategies-fixtures-tune|systems.pipeline:extractor=model.stance_f1} (fixtures, `make eval-strategies`)",
     "(strict F1 on the fixtures' reporting half: events "
     "{fixtures-report|systems.pipeline.event_f1}, stances {fixtures-report|systems.pipeline.stance_f1})",
     "right about what is unrelated "
