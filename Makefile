@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# The `train` extra (torch, transformers, peft) on top of dev: training/ and its tests.
+TRAIN_STAMP := $(VENV)/.installed-train
 
 DATA ?= ../shared/data
 # Dataset evals in CI take this many articles per dataset (the whole dev sets take hours
@@ -21,8 +23,9 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/summarizer analyze examples/seed_article.txt
 
-## Lint, type-check and run the whole test suite (slow tests included).
-test: lint browser
+## Lint, type-check and run the whole test suite (slow tests included; the training
+## tests too, so it installs the `train` extra: torch 2.13.0's CPU build lies on disk).
+test: lint browser $(TRAIN_STAMP)
 	$(BIN)/pytest
 
 # The page tests open the HTML reports in Debian's headless chromium: installed here when
@@ -36,10 +39,10 @@ browser:
 		else echo "chromium and chromium-driver are missing: the page tests will be skipped"; fi; \
 	fi
 
-lint: $(STAMP)
-	$(BIN)/ruff check summarizer tests scripts
-	$(BIN)/ruff format --check summarizer tests scripts
-	$(BIN)/mypy summarizer
+lint: $(TRAIN_STAMP)
+	$(BIN)/ruff check summarizer training tests scripts
+	$(BIN)/ruff format --check summarizer training tests scripts
+	$(BIN)/mypy summarizer training
 
 ## The fixture eval with the embedded model: our pipeline against Lead-3 and both naive
 ## prompts, every fixture (tables: `summarizer eval table runs/fixtures --half report`).
@@ -133,6 +136,35 @@ reference: $(STAMP)
 ## Benchmarks (speed, tokens, throughput, memory): ratios measured side by side in one run.
 bench: $(STAMP)
 	$(BIN)/python scripts/bench.py
+
+## Training (issue 24).
+TRAIN_DATA ?= runs/training-data
+TRAIN_OUT ?= runs/adapter
+TRAIN_ARGS ?=
+TRAIN_THREADS ?= $(shell nproc)
+TRAIN_CHECK := runs/train-check
+
+.PHONY: train train-check
+
+$(TRAIN_STAMP): $(STAMP)
+	$(BIN)/pip install --quiet -e '.[dev,train]'
+	touch $(TRAIN_STAMP)
+
+## Train the LoRA adapter on data that `python -m training.prepare` wrote to TRAIN_DATA;
+## checkpoints, adapter.gguf and manifest.json go to TRAIN_OUT. Stopped (Ctrl-C, SIGTERM,
+## --time-limit), the same command continues from the last checkpoint.
+train: $(TRAIN_STAMP)
+	$(BIN)/python -m training.train --data $(TRAIN_DATA) --out $(TRAIN_OUT) --threads $(TRAIN_THREADS) $(TRAIN_ARGS)
+
+## The whole training path in a few minutes (CI has no corpora): examples from the
+## fixtures, 2 steps, GGUF conversion, the adapter loaded in llama-cpp-python on the
+## base, its logits against the base's and torch's, one grammar-constrained answer.
+train-check: $(TRAIN_STAMP)
+	rm -rf $(TRAIN_CHECK)
+	$(BIN)/python -m training.prepare --fixtures evals/fixtures --out $(TRAIN_CHECK)/data
+	$(BIN)/python -m training.train --data $(TRAIN_CHECK)/data --out $(TRAIN_CHECK)/run \
+		--steps 2 --batch 2 --heldout-examples 2 --eval-every 1 --threads $(TRAIN_THREADS)
+	$(BIN)/python -m training.check --run $(TRAIN_CHECK)/run --threads $(TRAIN_THREADS)
 
 ## Regenerate schemas/ from the pydantic models.
 schemas: $(STAMP)
