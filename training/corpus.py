@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -36,6 +37,13 @@ class Corpus:
 
     def skip(self, reason: str, source_id: str) -> None:
         self.skipped.setdefault(reason, []).append(source_id)
+
+    def admit(self, source_id: str, fixture: Fixture, dev_text: Callable[[str], bool]) -> None:
+        """Keep the item, unless its text is a dev-set article's (under another id)."""
+        if dev_text(fixture.text):
+            self.exclude("same text as a dev-set article", source_id)
+        else:
+            self.items.append(Item(source_id, fixture))
 
     def read_bytes(self, path: Path) -> bytes:
         """``path``'s bytes, recorded with their sha256 among the files read."""

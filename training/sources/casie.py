@@ -23,7 +23,7 @@ from typing import Any
 
 from summarizer.errors import InputError
 from summarizer.evaluation.datasets.casie import CASIE_ACTOR_ROLES, casie_fixture
-from training.corpus import Corpus, Item, reason_of
+from training.corpus import Corpus, reason_of
 from training.exclusions import Exclusions
 
 NAME = "casie"
@@ -52,10 +52,7 @@ def read(root: Path, exclusions: Exclusions) -> Corpus:
         except (KeyError, TypeError, ValueError) as exc:
             corpus.skip(reason_of(exc), source_id)
             continue
-        if exclusions.is_dev_text(fixture.text):
-            corpus.exclude("same text as a dev-set article", source_id)
-            continue
-        corpus.items.append(Item(source_id, fixture))
+        corpus.admit(source_id, fixture, exclusions.is_dev_text)
     return corpus
 
 

@@ -24,7 +24,7 @@ from typing import Any
 
 from summarizer.errors import InputError
 from summarizer.evaluation.datasets.ecbplus import ecbplus_fixture
-from training.corpus import Corpus, Item, reason_of
+from training.corpus import Corpus, reason_of
 from training.exclusions import Exclusions
 
 NAME = "ecbplus"
@@ -62,10 +62,7 @@ def read(root: Path, exclusions: Exclusions) -> Corpus:
         if not fixture.labelled:
             corpus.skip("no fully annotated sentence", source_id)
             continue
-        if exclusions.is_dev_text(fixture.text):
-            corpus.exclude("same text as a dev-set article", source_id)
-            continue
-        corpus.items.append(Item(source_id, fixture))
+        corpus.admit(source_id, fixture, exclusions.is_dev_text)
     return corpus
 
 

@@ -23,7 +23,7 @@ from pathlib import Path
 from summarizer.errors import InputError
 from summarizer.evaluation.datasets.fnc1 import fnc1_fixture
 from summarizer.schema import ClaimLabel
-from training.corpus import Corpus, Item, reason_of
+from training.corpus import Corpus, reason_of
 from training.exclusions import Exclusions
 
 NAME = "fnc1"
@@ -69,10 +69,7 @@ def read(root: Path, exclusions: Exclusions, *, check_counts: bool = True) -> Co
         except (KeyError, TypeError, ValueError) as exc:
             corpus.skip(reason_of(exc), source_id)
             continue
-        if exclusions.is_dev_text(fixture.text):
-            corpus.exclude("same text as a dev-set article", source_id)
-            continue
-        corpus.items.append(Item(source_id, fixture))
+        corpus.admit(source_id, fixture, exclusions.is_dev_text)
     return corpus
 
 
