@@ -44,14 +44,18 @@ class ClaimSource(Protocol):
         ...
 
 
-class RuleLabels:
+class _AsksNothing:
+    """A source that labels without the plan's ``claims`` calls."""
+
+    def asked(self, claims: Sequence[str], gates: Sequence[Relatedness]) -> list[str]:
+        return []
+
+
+class RuleLabels(_AsksNothing):
     """Every related claim gets :data:`claim_labels.RULE_LABEL`, with a null confidence."""
 
     name: ClaimLabels = "rule"
     needs_scores = False
-
-    def asked(self, claims: Sequence[str], gates: Sequence[Relatedness]) -> list[str]:
-        return []
 
     def labels(
         self,
@@ -64,16 +68,13 @@ class RuleLabels:
         return [claim_labels.by_rule(job.article, claim) for claim in related]
 
 
-class ScoredLabels:
+class ScoredLabels(_AsksNothing):
     """The label the model's calibrated log-probabilities favour: two scoring passes per
     claim (the claim, and a content-free one for calibration), nothing generated. Without
     a scorer (an eval replaying another run's answers), the rule's label."""
 
     name: ClaimLabels = "scores"
     needs_scores = True
-
-    def asked(self, claims: Sequence[str], gates: Sequence[Relatedness]) -> list[str]:
-        return []
 
     def labels(
         self,
