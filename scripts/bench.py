@@ -1,6 +1,6 @@
 """Benchmarks: ratios measured side by side in one run (not timed tests).
 
-    python scripts/bench.py                 # everything (about 15 minutes on 2 cores)
+    python scripts/bench.py                 # everything (most of an hour on 2 cores)
     python scripts/bench.py --only d,f      # some of them
     python scripts/bench.py --json out.json # also keep the figures
 
