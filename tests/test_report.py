@@ -214,7 +214,7 @@ def test_report_shows_intervals_and_a_chart_per_metric(runs: dict[str, Path]) ->
             span = spans[system].get(key)
             if span is not None:
                 assert f">{escape(intervals.interval_text(span, kind))}</span>" in row, key
-        if key == "claim_macro_f1":  # no per-item value to draw
+        if key in ("claim_macro_f1", *intervals.POOLED_CALIBRATION):  # no per-item value
             assert "<svg" not in row and "run-level only" in row
             continue
         assert row.count('<svg class="dist"') == 1, key
@@ -223,7 +223,7 @@ def test_report_shows_intervals_and_a_chart_per_metric(runs: dict[str, Path]) ->
     ticks = sum(
         1
         for key in rows
-        if key != "claim_macro_f1"
+        if key not in ("claim_macro_f1", *intervals.POOLED_CALIBRATION)
         for values in summary.systems.values()
         if values.get(key) is not None
     )

@@ -25,9 +25,12 @@ CONFIDENCE = 0.95
 SEED = 0
 # aggregate() pools these: the micro P/R/F1 (metrics.MICRO) and the claims' figures.
 POOLED_CLAIMS = ("claim_macro_f1", "claim_related_accuracy", "fnc1_relative")
+# Pooled over the claims whose label carries a confidence (none where no claim has one).
+POOLED_CALIBRATION = ("claim_confidence_share", "claim_ece", "claim_brier")
 POOLED = frozenset(
     {f"{p}_{part}{s}" for p, s in MICRO for part in ("precision", "recall", "f1")}
     | set(POOLED_CLAIMS)
+    | set(POOLED_CALIBRATION)
 )
 # The per-item scores a figure draws on: the metrics' own and the pooled counts.
 _NEEDED = set(METRICS) | {f"{p}_{c}{s}" for p, s in MICRO for c in ("tp", "predicted", "gold")}
@@ -104,6 +107,13 @@ def _figures(records: Sequence[ItemRecord]) -> _Figures:
         for key in POOLED_CLAIMS:
             items[key] = sum(1 for r in records if r.claim_pairs)
             pooled.add(key)
+        estimators["claim_confidence_share"] = _confident_share
+        if any(r.claim_confidences for r in records):
+            estimators["claim_ece"] = _ece
+            estimators["claim_brier"] = _brier
+        for key in POOLED_CALIBRATION:
+            items[key] = sum(1 for r in records if r.claim_pairs)
+            pooled.add(key)
     kept = {k: e for k, e in estimators.items() if k in METRICS}
     return _Figures(cols, kept, items, pooled & set(kept))
 
@@ -145,6 +155,16 @@ def _claim_columns(records: Sequence[ItemRecord]) -> dict[str, np.ndarray]:
             row[f"{label}:occurs"] = sum(1.0 for pair in pairs if label in pair)
         row["fnc1:earned"], row["fnc1:best"] = scorers.fnc1_score(pairs)
         row["related:right"] = scorers.related_accuracy(pairs) * len(pairs)
+        sure = r.claim_confidences
+        row["confident:n"] = float(len(sure))
+        row["confident:squared"] = sum((c - float(right)) ** 2 for c, right in sure)
+        # Per bin of confidence: pairs, their confidences and how many were right, so
+        # that a resample's ECE is the pooled one (scorers.expected_calibration_error).
+        for b in range(scorers.CALIBRATION_BINS):
+            inside = [(c, right) for c, right in sure if scorers.calibration_bin(c) == b]
+            row[f"bin{b}:n"] = float(len(inside))
+            row[f"bin{b}:confidence"] = sum(c for c, _ in inside)
+            row[f"bin{b}:right"] = sum(1.0 for _, right in inside if right)
         for key, value in row.items():
             cols.setdefault(key, []).append(value)
     return {k: np.array(v, dtype=float) for k, v in cols.items()}
@@ -169,6 +189,22 @@ def _related(s: Sums) -> np.ndarray:
 
 def _fnc1(s: Sums) -> np.ndarray:
     return _ratio(s["fnc1:earned"], s["fnc1:best"])
+
+
+def _confident_share(s: Sums) -> np.ndarray:
+    return _ratio(s["confident:n"], s["claims:n"])
+
+
+def _ece(s: Sums) -> np.ndarray:
+    gap = sum(
+        np.abs(s[f"bin{b}:confidence"] - s[f"bin{b}:right"])
+        for b in range(scorers.CALIBRATION_BINS)
+    )
+    return _ratio(np.asarray(gap, dtype=float), s["confident:n"])
+
+
+def _brier(s: Sums) -> np.ndarray:
+    return _ratio(s["confident:squared"], s["confident:n"])
 
 
 def figures_at(records: Sequence[ItemRecord]) -> dict[str, float | None]:

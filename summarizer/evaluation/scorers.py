@@ -395,16 +395,21 @@ def claim_confidences(pred: Prediction, gold: Fixture) -> list[tuple[float, bool
     return out
 
 
+def calibration_bin(confidence: float) -> int:
+    """The equal-width bin of a confidence; 1.0 falls in the last one."""
+    return min(int(confidence * CALIBRATION_BINS), CALIBRATION_BINS - 1)
+
+
 def reliability(
-    pairs: Sequence[tuple[float, bool]], bins: int = CALIBRATION_BINS
+    pairs: Sequence[tuple[float, bool]],
 ) -> list[tuple[float, float, int, float, float]]:
     """The reliability table: per equal-width bin of confidence that holds any pair,
-    (low, high, pairs, mean confidence, share right). A confidence of 1 falls in the
-    last bin."""
+    (low, high, pairs, mean confidence, share right)."""
     out = []
+    bins = CALIBRATION_BINS
     for b in range(bins):
         low, high = b / bins, (b + 1) / bins
-        inside = [(c, r) for c, r in pairs if low <= c < high or (b == bins - 1 and c == 1.0)]
+        inside = [(c, r) for c, r in pairs if calibration_bin(c) == b]
         if inside:
             mean = sum(c for c, _ in inside) / len(inside)
             right = sum(1 for _, r in inside if r) / len(inside)
