@@ -30,7 +30,7 @@ from summarizer.evaluation.fnc1_baseline.model import MANIFEST_PATH, MODEL_PATH
 from summarizer.evaluation.systems import SYSTEMS, article_of, make_system
 from summarizer.settings import Settings
 from tests.conftest import ROOT
-from training.fnc1_baseline import DataError, main, read_train
+from training.fnc1_baseline import main, read_train
 
 
 def named(row: list[float]) -> dict[str, float]:
@@ -241,7 +241,7 @@ def test_an_lfs_pointer_or_a_missing_body_is_refused(
     assert main(["--fnc1", str(tmp_path / "fnc1"), "--out", str(tmp_path / "out")]) == 2
     assert "LFS pointer" in capsys.readouterr().err
     stances.write_text(text + "A headline,99,agree\n", encoding="utf-8")
-    with pytest.raises(DataError, match="body 99"):
+    with pytest.raises(InputError, match="body 99"):
         read_train(tmp_path / "fnc1")
     assert not (tmp_path / "out" / "model.npz").exists()
 

@@ -17,7 +17,6 @@ training pair exactly as scikit-learn does; ``manifest.json`` says how they were
 from __future__ import annotations
 
 import argparse
-import csv
 import hashlib
 import json
 import os
@@ -32,17 +31,15 @@ from typing import Any
 
 import numpy as np
 
+from summarizer.errors import InputError
 from summarizer.evaluation.fnc1_baseline.features import FEATURE_NAMES, feature_matrix
 from summarizer.evaluation.fnc1_baseline.model import LABELS, BoostedTrees
 from summarizer.schema import ClaimLabel
+from training.sources import fnc1
 
 FILES = ("train_bodies.csv", "train_stances.csv")
 SEED = 14128  # the reference's
 STAGES = 200
-
-
-class DataError(Exception):
-    """The training files are missing, incomplete or not FNC-1's."""
 
 
 @dataclass(frozen=True)
@@ -53,52 +50,10 @@ class Pair:
 
 
 def read_train(folder: Path) -> tuple[dict[str, str], list[Pair]]:
-    """FNC-1 train's bodies by id, and its (headline, body id, label) rows in file order."""
-    bodies = {
-        _field(row, "Body ID", "Body_ID"): _text(row["articleBody"])
-        for row in _rows(folder / FILES[0], "articleBody")
-    }
-    pairs = []
-    for row in _rows(folder / FILES[1], "Headline"):
-        pair = Pair(_text(row["Headline"]), _field(row, "Body ID", "Body_ID"), _label(row))
-        if pair.body_id not in bodies:
-            raise DataError(f"{FILES[1]}: body {pair.body_id} is not in {FILES[0]}")
-        pairs.append(pair)
-    return bodies, pairs
-
-
-def _rows(path: Path, needed: str) -> list[dict[str, str]]:
-    try:
-        with path.open(encoding="utf-8", newline="") as file:
-            rows = list(csv.DictReader(file))
-    except OSError as exc:
-        raise DataError(f"cannot read {path}: {exc.strerror}") from None
-    if not rows or needed not in rows[0]:
-        # A large file that git left as an LFS pointer reads as a few lines of text.
-        raise DataError(f"{path} has no {needed!r} column: not FNC-1 data (an LFS pointer?)")
-    return rows
-
-
-def _field(row: dict[str, str], *names: str) -> str:
-    for name in names:
-        if name in row:
-            return row[name].strip()
-    raise DataError(f"a row has none of the columns {names}")
-
-
-def _text(value: str) -> str:
-    # One copy of FNC-1 train has Windows line ends; the official files have Unix ones.
-    return value.replace("\r\n", "\n")
-
-
-def _label(row: dict[str, str]) -> ClaimLabel:
-    stance = row.get("Stance", "").strip()
-    if stance.isdigit() and int(stance) < len(LABELS):
-        return LABELS[int(stance)]
-    for label in LABELS:
-        if stance == label:
-            return label
-    raise DataError(f"unknown stance {stance!r}")
+    """FNC-1 train's bodies by id, and its (headline, body id, label) rows in file order
+    (read as the training data reads them: :func:`training.sources.fnc1.read_train`)."""
+    bodies, rows = fnc1.read_train(folder)
+    return bodies, [Pair(headline, body, label) for headline, body, label in rows]
 
 
 def export(classifier: Any) -> BoostedTrees:
@@ -161,7 +116,7 @@ def fit(
     classifier.fit(features, labels)
     fit_seconds, fit_cpu = time.perf_counter() - started, time.process_time() - cpu
     if list(classifier.classes_) != list(range(len(LABELS))):
-        raise DataError("the training data lacks a label: every one of the four must occur")
+        raise InputError("the training data lacks a label: every one of the four must occur")
     model = export(classifier)
     # The shipped predictor must be scikit-learn's, not an approximation of it.
     if not np.array_equal(model.raw_scores(features), classifier.decision_function(features)):
@@ -225,7 +180,7 @@ def main(argv: list[str] | None = None) -> int:
             source=args.source,
             command=argv,
         )
-    except DataError as exc:
+    except InputError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     print(

@@ -18,6 +18,7 @@ from __future__ import annotations
 import csv
 import io
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 from summarizer.errors import InputError
@@ -38,17 +39,11 @@ def read(root: Path, exclusions: Exclusions, *, check_counts: bool = True) -> Co
     if not root.is_dir():
         raise InputError(f"FNC-1 folder not found: {root} (give the folder of {BODIES})")
     corpus = Corpus(NAME, root)
-    bodies = {
-        _column(row, "Body ID", "Body_ID"): row["articleBody"].replace("\r\n", "\n")
-        for row in _rows(corpus, root / BODIES, "articleBody")
-    }
+    bodies, rows = read_train(root, corpus.read_bytes)
     pairs: dict[str, list[dict[str, str]]] = {}
     labels: Counter[str] = Counter()
-    for row in _rows(corpus, root / STANCES, "Headline"):
-        body, label = _column(row, "Body ID", "Body_ID"), _label(row.get("Stance", ""))
-        if body not in bodies:
-            raise InputError(f"{root / STANCES}: body {body} is not in {BODIES}")
-        pairs.setdefault(body, []).append({"headline": row["Headline"], "stance": label})
+    for headline, body, label in rows:
+        pairs.setdefault(body, []).append({"headline": headline, "stance": label})
         labels[label] += 1
     corpus.counts.update({"bodies": len(bodies), "pairs": labels.total()})
     corpus.counts.update({f"pairs {label}": n for label, n in labels.items()})
@@ -73,9 +68,28 @@ def read(root: Path, exclusions: Exclusions, *, check_counts: bool = True) -> Co
     return corpus
 
 
-def _rows(corpus: Corpus, path: Path, needed: str) -> list[dict[str, str]]:
+def read_train(
+    root: Path, read_bytes: Callable[[Path], bytes] = Path.read_bytes
+) -> tuple[dict[str, str], list[tuple[str, str, ClaimLabel]]]:
+    """FNC-1 train's bodies by id (line ends made Unix), and its (headline, body id,
+    label) rows in file order; ``read_bytes`` reads each file (a corpus records its
+    hash). Training data and the FNC-1 baseline both read it here."""
+    bodies = {
+        _column(row, "Body ID", "Body_ID"): row["articleBody"].replace("\r\n", "\n")
+        for row in _rows(read_bytes, root / BODIES, "articleBody")
+    }
+    rows = []
+    for row in _rows(read_bytes, root / STANCES, "Headline"):
+        body, label = _column(row, "Body ID", "Body_ID"), _label(row.get("Stance", ""))
+        if body not in bodies:
+            raise InputError(f"{root / STANCES}: body {body} is not in {BODIES}")
+        rows.append((row["Headline"], body, label))
+    return bodies, rows
+
+
+def _rows(read_bytes: Callable[[Path], bytes], path: Path, needed: str) -> list[dict[str, str]]:
     try:
-        text = corpus.read_bytes(path).decode("utf-8-sig")
+        text = read_bytes(path).decode("utf-8-sig")
     except FileNotFoundError:
         raise InputError(
             f"{path.parent} has no {path.name}: not an FNC-1 train folder (a snapshot of "
