@@ -65,9 +65,9 @@ class Pipeline:
         self.prompts = prompts or load_prompts(settings.prompts)
         self.caller = StructuredCaller(backend, settings)
         self.score = scorer_of(backend)
-        # Checked once for the settings as given (an article's reading only ever moves
-        # an output to a source that needs less).
-        sources_for(settings, can_score=self.score is not None)
+        # Chosen (and checked) once for the settings as given; an article's reading only
+        # ever moves an output to a source that needs less.
+        self.sources = sources_for(settings, can_score=self.score is not None)
 
     def run(self, article: Article, claims: Sequence[str] = ()) -> Analysis:
         return self.run_with(
@@ -130,16 +130,14 @@ class Pipeline:
         every measure (docs/languages.md).
         """
         output = self.settings.output_language or article.language
-        can_score = self.score is not None
         if self.settings.backend != "embedded":
             # English prompts for English articles stay as they were measured.
             english = output == ENGLISH and article.language == ENGLISH
             told = None if english else language_name(output)
-            sources = sources_for(self.settings, can_score=can_score)
-            return Reading(self.settings, self.prompts.speaking(told), output, False, sources)
+            speaking = self.prompts.speaking(told)
+            return Reading(self.settings, speaking, output, False, self.sources)
         if article.language == ENGLISH and output == ENGLISH:
-            sources = sources_for(self.settings, can_score=can_score)
-            return Reading(self.settings, self.prompts, output, False, sources)
+            return Reading(self.settings, self.prompts, output, False, self.sources)
         changes: dict[str, object] = {
             "headline_guard": False,
             "extractor": "rule",
@@ -149,7 +147,7 @@ class Pipeline:
             changes["claim_labels"] = "rule"
         warnings.warn(EXTRACTIVE_NOTE, ExtractiveWarning, stacklevel=2)
         settings = self.settings.model_copy(update=changes)
-        sources = sources_for(settings, can_score=can_score)
+        sources = sources_for(settings, can_score=self.score is not None)
         return Reading(settings, self.prompts, output, True, sources)
 
     def _job(self, reading: Reading, article: Article) -> Job:
