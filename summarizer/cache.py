@@ -52,14 +52,15 @@ def content_hash(package: Path, prompts: Path) -> str:
     return digest.hexdigest()[:16]
 
 
-def call_parts(settings: Settings) -> dict[str, Any]:
-    """The settings that decide the answer to one call, besides its messages. Never the
-    API key: it must not reach cache files or keys."""
+def call_parts(settings: Settings, *, tuned: bool = False) -> dict[str, Any]:
+    """The settings that decide the answer to one call, besides its messages (``tuned``:
+    a call answered through the adapter; any other is the base model's, whatever adapter
+    is loaded). Never the API key: it must not reach cache files or keys."""
     return {
         "code": code_hash(),
         "backend": settings.backend,
         "model": settings.model_name,
-        "adapter": adapter_hash(settings.adapter_file),
+        "adapter": adapter_hash(settings.adapter_file) if tuned else None,
         "base_url": settings.public_base_url,
         "mode": settings.mode,
         "logprobs": settings.logprobs,
@@ -75,15 +76,22 @@ def call_parts(settings: Settings) -> dict[str, Any]:
 def settings_parts(settings: Settings) -> dict[str, Any]:
     """The settings that decide an article's analysis: its calls', and what the pipeline
     does with the answers."""
-    return {**call_parts(settings), **settings.pipeline_options()}
+    return {**call_parts(settings, tuned=True), **settings.pipeline_options()}
 
 
-def call_key(settings: Settings, task: str, messages: list[dict[str, str]], schema: Any) -> str:
+def call_key(
+    settings: Settings,
+    task: str,
+    messages: list[dict[str, str]],
+    schema: Any,
+    *,
+    tuned: bool = False,
+) -> str:
     """The key of one structured call: its settings, messages and response schema."""
     return cache_key(
         {
             "kind": "call",
-            **call_parts(settings),
+            **call_parts(settings, tuned=tuned),
             "task": task,
             "messages": messages,
             "schema": schema,

@@ -35,7 +35,7 @@ from tenacity import (
 )
 
 from summarizer import label_logprobs
-from summarizer.backends.base import Backend, TransientEndpointError
+from summarizer.backends.base import ADAPTER_KEY, Backend, TransientEndpointError
 from summarizer.errors import ModelError, OutputError, OutputTruncatedError, SummarizerError
 from summarizer.json_repair import escape_control_characters
 from summarizer.schema import Usage
@@ -80,6 +80,8 @@ class CallRequest:
     task: str
     messages: list[dict[str, str]]
     response_model: type[BaseModel]
+    # Answered by the embedded model with its LoRA adapter (a ``tuned`` source's task).
+    tuned: bool = False
 
 
 class StructuredCaller:
@@ -104,6 +106,8 @@ class StructuredCaller:
         def create(**kwargs: Any) -> ChatCompletion:
             kwargs.update(self._sampling)
             kwargs["messages"] = compact_reask(kwargs["messages"], len(request.messages))
+            if request.tuned:
+                kwargs[ADAPTER_KEY] = True
             for attempt in Retrying(**self._transport_policy()):
                 with attempt:
                     log.attempts += 1
@@ -131,6 +135,8 @@ class StructuredCaller:
         async def create(**kwargs: Any) -> ChatCompletion:
             kwargs.update(self._sampling)
             kwargs["messages"] = compact_reask(kwargs["messages"], len(request.messages))
+            if request.tuned:
+                kwargs[ADAPTER_KEY] = True
             async for attempt in AsyncRetrying(**self._transport_policy()):
                 with attempt:
                     log.attempts += 1

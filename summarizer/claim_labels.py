@@ -18,7 +18,7 @@ from summarizer.article import Article
 from summarizer.prompts import Prompts
 from summarizer.relatedness import BACKGROUND_WORDS, Relatedness, closest_sentences, relatedness
 from summarizer.schema import ClaimLabel, ClaimStance, Span
-from summarizer.scoring import CONTENT_FREE, ScoreRequest, calibrated
+from summarizer.scoring import CONTENT_FREE, ScoreRequest, calibrated, normalised
 
 # The labels the model scores, each as the word it would answer.
 LABELS: tuple[ClaimLabel, ...] = ("agree", "disagree", "discuss")
@@ -72,8 +72,26 @@ def score_requests(prompts: Prompts, article: Article, claim: str) -> list[Score
     ]
 
 
+def tuned_request(prompts: Prompts, article: Article, claim: str) -> ScoreRequest:
+    """The request for ``claim`` as the adapter was trained on it (the first of
+    :func:`score_requests`), scored through the adapter."""
+    request = score_requests(prompts, article, claim)[0]
+    return ScoreRequest(request.task, request.messages, request.options, tuned=True)
+
+
 def by_scores(article: Article, claim: str, scores: list[float], prior: list[float]) -> ClaimStance:
-    probabilities = calibrated(scores, prior)
+    return _most_likely(article, claim, calibrated(scores, prior))
+
+
+def by_tuned_scores(article: Article, claim: str, scores: list[float]) -> ClaimStance:
+    """The adapter learnt the labels' natural mix, so its probabilities are taken as they
+    are: dividing out a content-free prior would remove that mix a second time."""
+    return _most_likely(article, claim, normalised(scores))
+
+
+def _most_likely(article: Article, claim: str, probabilities: list[float]) -> ClaimStance:
+    # The label's source is "scores" for the base model and the adapter alike: the run's
+    # config says which model gave them.
     best = max(range(len(probabilities)), key=probabilities.__getitem__)
     return ClaimStance(
         claim=claim,

@@ -192,6 +192,7 @@ class Pipeline:
             prompts=reading.prompts,
             chunks=chunks,
             extraction=reading.sources.extraction_tasks,
+            tuned=reading.sources.tuned_tasks,
         )
 
     def chunks(self, reading: Reading, article: Article, claims: Sequence[str]) -> list[list[int]]:

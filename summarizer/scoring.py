@@ -29,6 +29,8 @@ class ScoreRequest:
     task: str
     messages: list[Message]
     options: tuple[str, ...]
+    # Scored by the embedded model with its LoRA adapter (a ``tuned`` source).
+    tuned: bool = False
 
 
 @dataclass(frozen=True)
@@ -41,7 +43,9 @@ class Scored:
 class OptionScorer(Protocol):
     """A backend that can score options (the embedded model)."""
 
-    def option_logprobs(self, messages: list[Message], options: Sequence[str]) -> Scored: ...
+    def option_logprobs(
+        self, messages: list[Message], options: Sequence[str], *, tuned: bool = False
+    ) -> Scored: ...
 
 
 # How a pipeline gets a request's scores; an eval run passes one that caches them.
@@ -54,12 +58,17 @@ def scorer_of(backend: object) -> ScoreFn | None:
         return None
 
     def score(request: ScoreRequest, log: CallLog) -> list[float]:
-        scored = backend.option_logprobs(request.messages, request.options)
+        scored = backend.option_logprobs(request.messages, request.options, tuned=request.tuned)
         log.usage = log.usage + scored.usage
         log.attempts += 1
         return scored.logprobs
 
     return score
+
+
+def normalised(logprobs: Sequence[float]) -> list[float]:
+    """Probabilities of the options, renormalised over them alone."""
+    return calibrated(logprobs, [0.0] * len(logprobs))
 
 
 def calibrated(logprobs: Sequence[float], prior: Sequence[float]) -> list[float]:

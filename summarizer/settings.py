@@ -21,8 +21,8 @@ Strategy = Literal["per_task", "combined"]
 ModeName = Literal["auto", "tools", "json_schema", "json", "md_json"]
 BackendName = Literal["embedded", "openai"]
 SummaryStyle = Literal["abstractive", "extractive", "lead"]
-ClaimLabels = Literal["auto", "scores", "generated", "rule"]
-Extraction = Literal["auto", "model", "rule"]
+ClaimLabels = Literal["auto", "tuned", "scores", "generated", "rule"]
+Extraction = Literal["auto", "tuned", "model", "rule"]
 # What the pipeline asks for and does with the answers, beside how each call is made:
 # part of an analysis's cache key, and what eval variants sharing one loaded model vary.
 PIPELINE_OPTIONS = (
@@ -103,6 +103,7 @@ class Settings(BaseSettings):
     extractor: Extraction = Field(
         default="auto",
         description="How events and stances are found: model: the model lists them; "
+        "tuned: the embedded model lists them through its LoRA adapter (`adapter`); "
         "rule: a rule over the names in each sentence (summarizer.rules), no call. "
         "Unset: the measured best for the embedded model, model for an endpoint.",
     )
@@ -116,7 +117,9 @@ class Settings(BaseSettings):
         default="auto",
         description="How related claims get their label (unrelated ones are decided by "
         "a lexical gate): scores: the model's probability for each label, calibrated, "
-        "nothing generated (the embedded model only); generated: the model writes them; "
+        "nothing generated (the embedded model only); tuned: the same probabilities "
+        "from the embedded model with its LoRA adapter (`adapter`), which was trained on "
+        "the labels' natural mix, so not calibrated again; generated: the model writes them; "
         "rule: a fixed label. Unset: the measured best for the embedded model, "
         "generated for an endpoint.",
     )
@@ -145,9 +148,10 @@ class Settings(BaseSettings):
     )
     adapter: str = Field(
         default="auto",
-        description="The embedded model's LoRA adapter: auto: the one shipped in the "
-        "package, if any; none: the base model alone; or the path of a GGUF LoRA file "
-        "made by `make train`. Endpoints ignore it.",
+        description="The embedded model's LoRA adapter, which the `tuned` sources run "
+        "through (every other call runs on the base model): auto: the one shipped in the "
+        "package, if any; none: no adapter; or the path of a GGUF LoRA file made by "
+        "`make train`. Endpoints ignore it.",
     )
     temperature: float = Field(default=0.0, ge=0.0, le=2.0)
     max_output_tokens: int = Field(default=2048, ge=64, le=32768)

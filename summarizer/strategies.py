@@ -85,11 +85,13 @@ def plan(
     prompts: Prompts,
     chunks: list[list[int]],
     extraction: tuple[Task, ...],
+    tuned: frozenset[Task] = frozenset(),
 ) -> Plan:
     """The calls for ``article``: per passage (``chunks``) its summary, the
     ``extraction`` tasks that its events' and stances' sources need (none for a rule;
     a combined call's events and stances are used only by the model's sources) and its
-    claims' labels; then the checks that follow from the answers."""
+    claims' labels; then the checks that follow from the answers. The ``tuned`` tasks
+    are answered through the embedded model's adapter."""
     strategy = settings.strategy
     examples = settings.examples
     wave: Wave = []
@@ -106,7 +108,7 @@ def plan(
         ) -> CallRequest:
             messages = prompts.messages(task, passage, claims=list(claims), examples=examples)
             sized = for_passage(model, len(passage))
-            return CallRequest(task, messages, sized)
+            return CallRequest(task, messages, sized, tuned=task in tuned)
 
         names = tuple(names_in(article, numbers)) if settings.candidates else ()
         times = tuple(times_in(article, numbers)) if settings.candidates else ()

@@ -71,7 +71,7 @@ def test_the_embedded_model_uses_the_rules_it_could_not_beat() -> None:
     assert {"claim_labels", "extractor", "candidates"} <= set(embedded.pipeline_options())
 
 
-def test_the_adapter_setting_names_a_file_and_its_hash_keys_every_call(tmp_path: Path) -> None:
+def test_the_adapter_setting_names_a_file_and_its_hash_keys_its_calls(tmp_path: Path) -> None:
     import hashlib
 
     from summarizer.adapters import SHIPPED
@@ -87,12 +87,16 @@ def test_the_adapter_setting_names_a_file_and_its_hash_keys_every_call(tmp_path:
     two.write_bytes(b"lora two")
     tuned = load_settings(adapter=str(one))
     assert tuned.adapter_file == one
-    assert call_parts(tuned)["adapter"] == hashlib.sha256(b"lora one").hexdigest()[:16]
-    assert call_parts(load_settings(adapter="none"))["adapter"] is None
+    assert call_parts(tuned, tuned=True)["adapter"] == hashlib.sha256(b"lora one").hexdigest()[:16]
+    assert call_parts(load_settings(adapter="none"), tuned=True)["adapter"] is None
     keys = {
-        call_key(load_settings(adapter=a), "events", [], {}) for a in ("none", str(one), str(two))
+        call_key(load_settings(adapter=a), "events", [], {}, tuned=True)
+        for a in ("none", str(one), str(two))
     }
     assert len(keys) == 3
+    # A call the adapter does not answer is the base model's, whichever adapter is loaded.
+    base = {call_key(load_settings(adapter=a), "events", [], {}) for a in ("none", str(one))}
+    assert len(base) == 1
     # An endpoint runs no adapter, whatever the setting says.
     endpoint = load_settings(adapter=str(one), base_url="http://127.0.0.1:9/v1", model="m")
     assert endpoint.adapter_file is None

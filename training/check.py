@@ -21,6 +21,7 @@ Three checks, each a failure with a one-line message (exit 1):
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import shutil
 import sys
@@ -181,7 +182,9 @@ def check_answer(adapter: Path, fixture: Path, threads: int) -> str:
         raise CheckFailed(f"the embedded backend did not load {adapter} (it has {backend.adapter})")
     log = CallLog()
     try:
-        answer = StructuredCaller(backend, settings).call(asked[0].request, log)
+        # Asked as a tuned source asks it: through the adapter.
+        request = dataclasses.replace(asked[0].request, tuned=True)
+        answer = StructuredCaller(backend, settings).call(request, log)
     except SummarizerError as exc:
         raise CheckFailed(f"the events answer with the adapter failed: {exc}") from None
     events = getattr(answer, "events", [])

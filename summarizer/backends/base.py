@@ -10,6 +10,10 @@ from openai.types.chat import ChatCompletion
 from summarizer.errors import EndpointError
 from summarizer.settings import BackendName
 
+# The request key that asks the embedded model for its LoRA adapter on this call (a
+# ``tuned`` source's task); no other backend is ever given it.
+ADAPTER_KEY = "summarizer_adapter"
+
 
 class TransientEndpointError(EndpointError):
     """A failure that may go away: 429, 5xx, timeout, dropped connection.

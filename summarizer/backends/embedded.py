@@ -17,6 +17,7 @@ from numpy.typing import NDArray
 from openai.types.chat import ChatCompletion
 from openai.types.completion_usage import PromptTokensDetails
 
+from summarizer.backends.base import ADAPTER_KEY
 from summarizer.backends.modes import choose_mode
 from summarizer.errors import ConfigError, ModelError
 from summarizer.schema import Usage
@@ -53,12 +54,15 @@ def embedded_model_path() -> Path:
 
 # llama.cpp contexts are not thread-safe; one lock per loaded model serialises calls.
 _LOCKS: dict[int, threading.Lock] = {}
+# Whether each loaded model's context has its adapter on now (held under its lock).
+_ADAPTER_ON: dict[int, bool] = {}
 
 
 @cache
 def _load(path: str, n_ctx: int, threads: int, seed: int, adapter: str | None) -> Llama:
     """Load the model once per process, per context size and per LoRA adapter (applied
-    at full scale on top of the quantised base; ``None``: the base alone)."""
+    at full scale on top of the quantised base, on the calls that ask for it; ``None``:
+    the base alone)."""
     from llama_cpp import Llama
 
     llama = Llama(
@@ -71,6 +75,7 @@ def _load(path: str, n_ctx: int, threads: int, seed: int, adapter: str | None) -
         verbose=False,
     )
     _LOCKS[id(llama)] = threading.Lock()
+    _ADAPTER_ON[id(llama)] = adapter is not None  # llama-cpp-python turns it on at load
     # Freed before the interpreter tears its modules down: llama-cpp-python's own
     # finaliser, run later, finds its C bindings gone and prints a traceback.
     atexit.register(llama.close)
@@ -98,9 +103,11 @@ class EmbeddedBackend:
         self._lock = _LOCKS[id(self._llama)]
 
     def complete(self, request: dict[str, Any]) -> ChatCompletion:
+        tuned = bool(request.get(ADAPTER_KEY, False))
         request = {k: v for k, v in request.items() if k not in _UNSUPPORTED}
         request.setdefault("repeat_penalty", self._settings.repeat_penalty)
         with self._lock:
+            self._use_adapter(tuned)
             kept = self._llama.input_ids[: self._llama.n_tokens].copy()
             try:
                 result = self._llama.create_chat_completion_openai_v1(**request)
@@ -118,7 +125,36 @@ class EmbeddedBackend:
     async def acomplete(self, request: dict[str, Any]) -> ChatCompletion:
         return await asyncio.to_thread(self.complete, request)
 
-    def option_logprobs(self, messages: list[dict[str, str]], options: Sequence[str]) -> Scored:
+    def _use_adapter(self, on: bool) -> None:
+        """Turn the adapter on or off for the next call (under the lock). A switch drops
+        the KV cache: its keys and values were computed with the other weights."""
+        import ctypes
+
+        import llama_cpp
+
+        if on and self.adapter is None:
+            raise ModelError("a tuned call needs an adapter (the adapter setting is none)")
+        key = id(self._llama)
+        if _ADAPTER_ON[key] == on:
+            return
+        if on:
+            # The adapter llama-cpp-python loaded (it has no public handle for it); its
+            # ctypes types say c_void_p where the array wants the pointer type.
+            lora = self._llama._lora_adapter
+            adapters = (llama_cpp.llama_adapter_lora_p_ctypes * 1)(lora)  # type: ignore[misc]
+            scales = (ctypes.c_float * 1)(1.0)
+            failed = llama_cpp.llama_set_adapters_lora(self._llama.ctx, adapters, 1, scales)
+        else:
+            failed = llama_cpp.llama_set_adapters_lora(self._llama.ctx, None, 0, None)
+        if failed:
+            state = "on" if on else "off"
+            raise ModelError(f"the embedded model could not turn its adapter {state}")
+        self._llama.reset()  # type: ignore[no-untyped-call]
+        _ADAPTER_ON[key] = on
+
+    def option_logprobs(
+        self, messages: list[dict[str, str]], options: Sequence[str], *, tuned: bool = False
+    ) -> Scored:
         """The log-probability of each option as the whole of the assistant's answer.
 
         One pass over the prompt (its prefix shared with the article's other calls
@@ -139,6 +175,7 @@ class EmbeddedBackend:
                 f"{self.context_tokens}-token context"
             )
         with self._lock:
+            self._use_adapter(tuned)
             for option in options:
                 answer = self._llama.tokenize(option.encode("utf-8"), add_bos=False, special=False)
                 total = 0.0
@@ -214,4 +251,6 @@ def _reused(kept: NDArray[np.intc], prompt: NDArray[np.intc]) -> int:
 
 
 # instructor may add arguments that only hosted APIs know.
-_UNSUPPORTED = frozenset({"model", "strict", "parallel_tool_calls", "max_completion_tokens"})
+_UNSUPPORTED = frozenset(
+    {"model", "strict", "parallel_tool_calls", "max_completion_tokens", ADAPTER_KEY}
+)

@@ -184,7 +184,13 @@ class PipelineSystem:
         score, cache = self._pipeline.score, self._cache
         if cache is None:
             return score(request, log)
-        key = call_key(self._settings, request.task, request.messages, list(request.options))
+        key = call_key(
+            self._settings,
+            request.task,
+            request.messages,
+            list(request.options),
+            tuned=request.tuned,
+        )
         hit = cache.get(key)
         if isinstance(hit, dict) and "logprobs" in hit:
             log.usage = log.usage + Usage.model_validate(hit["usage"])
@@ -204,7 +210,9 @@ class PipelineSystem:
         answers = []
         for request in wave:
             schema = request.response_model.model_json_schema()
-            key = call_key(self._settings, request.task, request.messages, schema)
+            key = call_key(
+                self._settings, request.task, request.messages, schema, tuned=request.tuned
+            )
             hit = cache.get(key)
             if isinstance(hit, dict) and "draft" in hit:
                 log.usage = log.usage + Usage.model_validate(hit["usage"])

@@ -1,8 +1,9 @@
 """Claim labels: does the article agree with each claim, disagree, discuss it, or is it
 unrelated? The lexical gate labels unrelated claims for every source; a related claim's
 label comes from the source: ``rule`` (one label), ``scores`` (the model's calibrated
-label probabilities, one pass, nothing generated) or ``generated`` (the model writes the
-labels in the plan's ``claims`` calls)."""
+label probabilities, one pass, nothing generated), ``tuned`` (the same probabilities from
+the embedded model with its LoRA adapter, taken as they are) or ``generated`` (the model
+writes the labels in the plan's ``claims`` calls)."""
 
 from __future__ import annotations
 
@@ -94,6 +95,31 @@ class ScoredLabels(_AsksNothing):
         return out
 
 
+class TunedLabels(_AsksNothing):
+    """The label the adapter's probabilities favour: one scoring pass per claim through
+    the embedded model's LoRA adapter, nothing generated and no calibration pass (it was
+    trained on the labels' natural mix). Without a scorer, the rule's label."""
+
+    name: ClaimLabels = "tuned"
+    needs_scores = True
+
+    def labels(
+        self,
+        job: Job,
+        related: Sequence[str],
+        drafts: Drafts,
+        score: ScoreFn | None,
+        log: CallLog,
+    ) -> list[ClaimStance]:
+        if score is None:
+            return RuleLabels().labels(job, related, drafts, score, log)
+        out = []
+        for claim in related:
+            request = claim_labels.tuned_request(job.prompts, job.article, claim)
+            out.append(claim_labels.by_tuned_scores(job.article, claim, score(request, log)))
+        return out
+
+
 class GeneratedLabels:
     """The labels the model wrote for the related claims, in the plan's ``claims`` calls;
     where passages disagree, the most decisive label."""
@@ -118,6 +144,8 @@ class GeneratedLabels:
 def claim_source(name: ClaimLabels) -> ClaimSource:
     if name == "scores":
         return ScoredLabels()
+    if name == "tuned":
+        return TunedLabels()
     if name == "generated":
         return GeneratedLabels()
     return RuleLabels()

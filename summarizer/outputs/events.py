@@ -1,4 +1,5 @@
-"""Events: who did what to whom, when and where. Sources: the rule, or the model."""
+"""Events: who did what to whom, when and where. Sources: the rule, the model, or the
+embedded model through its LoRA adapter (tuned)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ if TYPE_CHECKING:
 class EventSource(Protocol):
     name: Extraction
     tasks: tuple[Task, ...]  # the model tasks each passage's wave needs for it
+    tuned: bool  # whether those tasks run through the embedded model's adapter
 
     def found(self, job: Job, drafts: Drafts) -> list[Event]:
         """The events as the source finds them, before the shared filters."""
@@ -28,6 +30,7 @@ class RuleEvents:
 
     name: Extraction = "rule"
     tasks: tuple[Task, ...] = ()
+    tuned = False
 
     def found(self, job: Job, drafts: Drafts) -> list[Event]:
         return list(job.rule_items[0])
@@ -38,6 +41,7 @@ class ModelEvents:
 
     name: Extraction = "model"
     tasks: tuple[Task, ...] = ("events",)
+    tuned = False
 
     def found(self, job: Job, drafts: Drafts) -> list[Event]:
         return job.echo.events(
@@ -45,7 +49,16 @@ class ModelEvents:
         )
 
 
+class TunedEvents(ModelEvents):
+    """The model's events, asked of the embedded model with its LoRA adapter."""
+
+    name: Extraction = "tuned"
+    tuned = True
+
+
 def event_source(name: Extraction) -> EventSource:
+    if name == "tuned":
+        return TunedEvents()
     return RuleEvents() if name == "rule" else ModelEvents()
 
 

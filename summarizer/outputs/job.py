@@ -31,6 +31,17 @@ class Sources:
         """The tasks of each passage's wave besides its summary (and claims) call."""
         return self.events.tasks + self.stances.tasks
 
+    @property
+    def tuned_tasks(self) -> frozenset[Task]:
+        """The generation tasks that run through the embedded model's adapter."""
+        return frozenset(
+            task for source in (self.events, self.stances) if source.tuned for task in source.tasks
+        )
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return (self.events.name, self.stances.name, self.claims.name)
+
 
 def sources_for(settings: Settings, *, can_score: bool) -> Sources:
     """Each output's source as the settings resolve it for their backend; ``can_score``:
@@ -38,15 +49,24 @@ def sources_for(settings: Settings, *, can_score: bool) -> Sources:
     claims = claim_source(settings.claim_labelling)
     if claims.needs_scores and not can_score:
         raise ConfigError(
-            "claim_labels=scores needs a model whose label probabilities can be read "
-            "(the embedded model); use generated or rule with an endpoint"
+            f"claim_labels={claims.name} needs a model whose label probabilities can be "
+            "read (the embedded model); use generated or rule with an endpoint"
         )
-    return Sources(
+    sources = Sources(
         summary=summary_source(settings.summary_style),
         events=event_source(settings.extraction),
         stances=stance_source(settings.extraction),
         claims=claims,
     )
+    if "tuned" in sources.names and settings.adapter_file is None:
+        raise ConfigError(
+            "a tuned source needs the embedded model with a LoRA adapter: set adapter to "
+            "a GGUF LoRA file (make train), or choose another source"
+        )
+    if sources.tuned_tasks and settings.strategy == "combined":
+        # The combined call answers every task at once, without the adapter.
+        raise ConfigError("tuned events or stances need strategy=per_task")
+    return sources
 
 
 @dataclass

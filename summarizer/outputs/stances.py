@@ -1,4 +1,5 @@
-"""Stances: who holds which position toward whom. Sources: the rule, or the model."""
+"""Stances: who holds which position toward whom. Sources: the rule, the model, or the
+embedded model through its LoRA adapter (tuned)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ if TYPE_CHECKING:
 class StanceSource(Protocol):
     name: Extraction
     tasks: tuple[Task, ...]  # the model tasks each passage's wave needs for it
+    tuned: bool  # whether those tasks run through the embedded model's adapter
 
     def found(self, job: Job, drafts: Drafts) -> list[Stance]:
         """The stances as the source finds them, before the shared filters."""
@@ -28,6 +30,7 @@ class RuleStances:
 
     name: Extraction = "rule"
     tasks: tuple[Task, ...] = ()
+    tuned = False
 
     def found(self, job: Job, drafts: Drafts) -> list[Stance]:
         return list(job.rule_items[1])
@@ -38,6 +41,7 @@ class ModelStances:
 
     name: Extraction = "model"
     tasks: tuple[Task, ...] = ("stances",)
+    tuned = False
 
     def found(self, job: Job, drafts: Drafts) -> list[Stance]:
         return job.echo.stances(
@@ -45,7 +49,16 @@ class ModelStances:
         )
 
 
+class TunedStances(ModelStances):
+    """The model's stances, asked of the embedded model with its LoRA adapter."""
+
+    name: Extraction = "tuned"
+    tuned = True
+
+
 def stance_source(name: Extraction) -> StanceSource:
+    if name == "tuned":
+        return TunedStances()
     return RuleStances() if name == "rule" else ModelStances()
 
 
