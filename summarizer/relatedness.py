@@ -170,20 +170,29 @@ def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
     return sum((x * b.get(s, 0.0) for s, x in a.items()), 0.0)
 
 
+# wordfreq's "small" lists: their most frequent words and frequencies are those of the
+# "large" ones, and the background takes at most 20,000 of them (scripts/tune_gate.py),
+# so the weights are the same (a test compares them), in a tenth of the memory: the
+# large lists of ten languages took 360 MB, which wordfreq keeps for the process.
+WORDLIST = "small"
+
+
 @functools.cache
-def _background(language: str, words: int) -> tuple[dict[str, float], float]:
+def _background(
+    language: str, words: int, wordlist: str = WORDLIST
+) -> tuple[dict[str, float], float]:
     """Each stem's weight, ``-ln`` of the highest frequency of the words that give it
     among the language's ``words`` most frequent, and the weight of every other stem
     (the last of those words'); all 1.0 for a language without a list."""
     import wordfreq
 
     # Exact codes only: wordfreq's nearest match would weigh Swahili by English.
-    if language not in wordfreq.available_languages("best"):
+    if language not in wordfreq.available_languages(wordlist):
         return {}, 1.0
     weights: dict[str, float] = {}
     taken, frequency = 0, 1.0
     # Buckets of words with one frequency (in centibels), most frequent first.
-    for centibels, bucket in enumerate(wordfreq.get_frequency_list(language, "best")):
+    for centibels, bucket in enumerate(wordfreq.get_frequency_list(language, wordlist)):
         frequency = wordfreq.cB_to_freq(-centibels)
         for word in bucket[: words - taken]:
             for stem in content_stems(word, language):

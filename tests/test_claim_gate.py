@@ -87,6 +87,15 @@ def _same_alone_and_among(article: Article, own: list[str], others: list[str]) -
 # --- confidences: probabilities or null, never a constant --------------------------------
 
 
+@pytest.mark.parametrize("language", ["en", "de", "zh", "vi"])
+def test_the_small_word_lists_give_the_large_lists_background(language: str) -> None:
+    # The gate reads wordfreq's small lists to spare memory; at every size the gate was
+    # tuned over, their weights are the large lists'.
+    for words in (relatedness.BACKGROUND_WORDS, 20000):
+        small = relatedness._background(language, words)
+        assert small[0] and small == relatedness._background(language, words, "best")
+
+
 def test_an_unrelated_claim_carries_its_own_probability_and_no_evidence() -> None:
     claims = [UNRELATED, "Kent council raises parking fees", "Fishermen in Cornwall protest"]
     scores = gate(ARTICLE, claims)
