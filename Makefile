@@ -11,7 +11,7 @@ DATA ?= ../shared/data
 # with the embedded model on 2 cores).
 CI_LIMIT ?= 3
 
-.PHONY: run test lint browser schemas eval eval-datasets eval-strategies meta eval-ci reference bench clean
+.PHONY: run test lint browser schemas eval eval-datasets eval-strategies meta eval-ci reference bench clean eval-adapter eval-adapter-claims eval-adapter-events
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -82,6 +82,24 @@ eval-strategies: $(STAMP)
 
 meta: $(STAMP)
 	$(BIN)/summarizer eval meta $(DATA)
+
+## The tuned model (issue 24) on the tuning halves, where each output's source is
+## chosen: its claim labels against the rule, the base model's scores, the FNC-1
+## baseline and every constant and gate; its events against the rule and the base
+## model. ADAPTER is a GGUF LoRA file (make train), ADAPTER_TAG names the runs; their
+## summary.json files are committed under evals/reference/adapter-tune-TAG/.
+ADAPTER ?= summarizer/adapters/news.gguf
+ADAPTER_TAG ?= news
+ADAPTER_OUT = $(REF)/adapter-tune-$(ADAPTER_TAG)
+ADAPTER_RUN = $(BIN)/summarizer eval --half tune --cache runs/adapter.sqlite --quiet
+TUNED = pipeline:adapter=$(ADAPTER)
+eval-adapter-claims: $(STAMP)
+	$(ADAPTER_RUN) --dataset fnc1 $(DATA) --systems pipeline,pipeline:claim_labels=scores,$(TUNED):claim_labels=tuned:name=tuned,$(CLAIM_BASELINES) --out $(ADAPTER_OUT)/fnc1
+	$(ADAPTER_RUN) --dataset fnc1-natural $(DATA) --systems pipeline,pipeline:claim_labels=scores,$(TUNED):claim_labels=tuned:name=tuned,$(CLAIM_BASELINES) --out $(ADAPTER_OUT)/fnc1-natural
+eval-adapter-events: $(STAMP)
+	$(ADAPTER_RUN) --dataset casie $(DATA) --systems pipeline,pipeline:extractor=model,$(TUNED):extractor=tuned:name=tuned,rules --out $(ADAPTER_OUT)/casie
+	$(ADAPTER_RUN) evals/fixtures --systems pipeline,pipeline:extractor=model,$(TUNED):extractor=tuned:name=tuned-events,$(TUNED):claim_labels=tuned:name=tuned-claims,rules,lead3,$(CLAIM_BASELINES) --out $(ADAPTER_OUT)/fixtures
+eval-adapter: eval-adapter-claims eval-adapter-events
 
 ## CI: every fixture with the embedded model, gated against the committed reference run
 ## (a failed or missing item, a changed deterministic prediction, a significant drop on

@@ -107,3 +107,13 @@ def test_tuned_claim_labels_are_the_adapters_own_probabilities(tiny: Path, seed_
     assert (stance.label, stance.confidence) == (LABELS[best], round(probabilities[best], 4))
     # The same request without the adapter scores otherwise, so the flag was carried.
     assert backend.option_logprobs(request.messages, request.options).logprobs != scored
+
+
+def test_an_eval_variant_names_its_adapter(tiny: Path) -> None:
+    from summarizer.evaluation.systems import variant
+
+    tuned = variant(f"pipeline:adapter={tiny}:claim_labels=tuned:name=tuned", load_settings())
+    assert (tuned.adapter, tuned.claim_labelling) == (str(tiny), "tuned")
+    missing = variant("pipeline:adapter=/nowhere/lora.gguf", load_settings())
+    with pytest.raises(ConfigError, match="no such file"):
+        missing.adapter_file  # noqa: B018  (the first use, before any model loads)

@@ -332,6 +332,13 @@ def test_the_exported_gguf_loads_in_llama_cpp_and_moves_the_logits(
     assert manifest["adapter"]["sha256"] == _sha256(adapter)
     assert manifest["adapter"]["bytes"] == size
     assert manifest["base_model"]["sha256"] == _sha256(embedded_model_path())
+    # The GGUF names its base by its hub id, not by this machine's path to it.
+    import gguf
+
+    fields = gguf.GGUFReader(adapter).fields
+    name = fields["general.base_model.0.name"]
+    assert "SmolLM2" in bytes(name.parts[name.data[0]]).decode()
+    assert "site-packages" not in adapter.read_bytes()[:65536].decode("latin-1")
     assert manifest["training"]["steps"] == 4 and manifest["training"]["complete"]
     assert manifest["data"]["train"]["per_task"] == {"events": {"read": 4, "kept": 4, "skipped": 0}}
     assert manifest["data"]["prepared"] == {"sources": {"fixtures": "hand-written for tests"}}

