@@ -57,7 +57,7 @@ eval: $(STAMP)
 ## so a re-run after a change that no prompt sees is quick.
 REF := evals/reference
 REF_RUN = $(BIN)/summarizer eval --half report --cache runs/reference.sqlite --quiet
-CLAIM_BASELINES := constant:agree,constant:disagree,constant:discuss,constant:unrelated,gate:agree,gate:disagree,gate:discuss
+CLAIM_BASELINES := constant:agree,constant:disagree,constant:discuss,constant:unrelated,gate:agree,gate:disagree,gate:discuss,fnc1-baseline
 eval-datasets: $(STAMP)
 	$(REF_RUN) evals/fixtures --systems pipeline,pipeline:extractor=model,naive-bounded,lead3,rules,$(CLAIM_BASELINES) --out $(REF)/fixtures-report
 	$(REF_RUN) --dataset summeval $(DATA) --systems pipeline,lead3,rules --out $(REF)/summeval-report

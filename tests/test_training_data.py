@@ -588,3 +588,25 @@ def test_the_shared_exclusions_file_is_read_whole(shared_data: Path) -> None:
     assert exclusions.excluded(f"casie:{first['id']}") is not None
     assert exclusions.is_dev_text(first["text"])
     assert not exclusions.is_dev_text(CASIE_TEXT)
+
+
+def _committed_adapters() -> list[Path]:
+    # Every adapter committed with its run (training/adapters/NAME/).
+    return sorted(p.parent for p in (ROOT / "training" / "adapters").glob("*/adapter.gguf"))
+
+
+@pytest.mark.parametrize("folder", _committed_adapters(), ids=lambda p: p.name)
+def test_every_committed_adapter_was_trained_on_allowed_sources_only(
+    folder: Path, shared_data: Path
+) -> None:
+    import hashlib
+
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    data_manifest = folder / "data_manifest.json"
+    # The data manifest is the one the adapter was trained on, and it lists every source.
+    digest = hashlib.sha256(data_manifest.read_bytes()).hexdigest()
+    assert digest == manifest["data"]["data_manifest_sha256"]
+    adapter = (folder / "adapter.gguf").read_bytes()
+    assert hashlib.sha256(adapter).hexdigest() == manifest["adapter"]["sha256"]
+    exclusions = load_exclusions(shared_data / "training_exclusions.json")
+    assert check_manifest(data_manifest, exclusions) == []
