@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from training.convert import convert
 from training.model import BASE_MODEL_ID, write_base_config
@@ -19,6 +19,7 @@ from training.tokens import Encoded
 
 if TYPE_CHECKING:
     from peft import PeftModel
+    from transformers import PreTrainedModel
 
 ADAPTER_GGUF = "adapter.gguf"
 PEFT_FOLDER = "adapter"
@@ -32,11 +33,16 @@ def export(model: PeftModel, out: Path, outtype: str, example: Encoded) -> Path:
     """Write ``out/adapter/`` (PEFT), ``out/base/``, ``out/adapter.gguf`` and
     ``out/adapter_check.json``."""
     peft_dir = out / PEFT_FOLDER
-    # Named in the adapter's metadata; the default would be this machine's path to it.
+    # Named in the adapter's metadata (the converter reads peft's model card, which
+    # takes the base's name from its config); the default would be this machine's path
+    # to the GGUF.
     model.peft_config["default"].base_model_name_or_path = BASE_MODEL_ID
+    base = cast("PreTrainedModel", model.get_base_model())
+    base.config.name_or_path = BASE_MODEL_ID  # the card's base_model
+    base.name_or_path = BASE_MODEL_ID  # the card's base_model:adapter tag
     # The embeddings are not trained; peft would look for a hub config to be sure.
     model.save_pretrained(str(peft_dir), save_embedding_layers=False)
-    write_base_config(model.get_base_model(), out / BASE_FOLDER)  # type: ignore[arg-type]
+    write_base_config(base, out / BASE_FOLDER)
     target = out / ADAPTER_GGUF
     partial = target.with_name(target.name + ".partial")
     convert(peft_dir, out / BASE_FOLDER, partial, outtype)

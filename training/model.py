@@ -84,9 +84,6 @@ def base_config(base: PreTrainedModel) -> dict[str, Any]:
     its tensor mapping by that name."""
     config: dict[str, Any] = base.config.to_dict()
     config["architectures"] = ["LlamaForCausalLM"]
-    # The converter names the base in the adapter's metadata from this; transformers
-    # leaves this machine's path to the GGUF in it.
-    config["_name_or_path"] = BASE_MODEL_ID
     return config
 
 
