@@ -87,37 +87,24 @@ class ScoredLabels(_AsksNothing):
     ) -> list[ClaimStance]:
         if score is None:
             return RuleLabels().labels(job, related, drafts, score, log)
-        out = []
-        for claim in related:
-            request, calibration = claim_labels.score_requests(job.prompts, job.article, claim)
-            scores, prior = score(request, log), score(calibration, log)
-            out.append(claim_labels.by_scores(job.article, claim, scores, prior))
-        return out
+        return [self.label(job, claim, score, log) for claim in related]
+
+    def label(self, job: Job, claim: str, score: ScoreFn, log: CallLog) -> ClaimStance:
+        request, calibration = claim_labels.score_requests(job.prompts, job.article, claim)
+        scores, prior = score(request, log), score(calibration, log)
+        return claim_labels.by_scores(job.article, claim, scores, prior)
 
 
-class TunedLabels(_AsksNothing):
+class TunedLabels(ScoredLabels):
     """The label the adapter's probabilities favour: one scoring pass per claim through
     the embedded model's LoRA adapter, nothing generated and no calibration pass (it was
     trained on the labels' natural mix). Without a scorer, the rule's label."""
 
     name: ClaimLabels = "tuned"
-    needs_scores = True
 
-    def labels(
-        self,
-        job: Job,
-        related: Sequence[str],
-        drafts: Drafts,
-        score: ScoreFn | None,
-        log: CallLog,
-    ) -> list[ClaimStance]:
-        if score is None:
-            return RuleLabels().labels(job, related, drafts, score, log)
-        out = []
-        for claim in related:
-            request = claim_labels.tuned_request(job.prompts, job.article, claim)
-            out.append(claim_labels.by_tuned_scores(job.article, claim, score(request, log)))
-        return out
+    def label(self, job: Job, claim: str, score: ScoreFn, log: CallLog) -> ClaimStance:
+        request = claim_labels.tuned_request(job.prompts, job.article, claim)
+        return claim_labels.by_tuned_scores(job.article, claim, score(request, log))
 
 
 class GeneratedLabels:
