@@ -90,14 +90,22 @@ def model_options(func: F) -> F:
             help="Ask again once when the headline names what the article lacks. Default: on.",
         ),
         click.option(
+            "--headline",
+            type=click.Choice(["model", "tuned", "rule"]),
+            help="The headline written by the model with the summary, by the embedded "
+            "model through its adapter (tuned), or the title, else the first sentence "
+            "(rule). Default: model.",
+        ),
+        click.option(
             "--extractor",
-            type=click.Choice(["auto", "model", "rule"]),
-            help="Events and stances by the model or by rule. Default: rule for the "
-            "embedded model, model for an endpoint.",
+            type=click.Choice(["auto", "tuned", "model", "rule"]),
+            help="Events and stances by the model, by the embedded model through its "
+            "adapter (tuned) or by rule. Default: rule for the embedded model, model for "
+            "an endpoint.",
         ),
         click.option(
             "--claim-labels",
-            type=click.Choice(["auto", "scores", "generated", "rule"]),
+            type=click.Choice(["auto", "tuned", "scores", "generated", "rule"]),
             help="Labels of related claims (a lexical gate decides 'unrelated'). Default: "
             "rule for the embedded model, generated for an endpoint.",
         ),

@@ -187,6 +187,12 @@ class VerifyDraft(DraftModel):
     verdicts: list[Verdict]
 
 
+class HeadlineDraft(DraftModel):
+    """A headline alone, written from the article's first sentences."""
+
+    headline: str = text(120)
+
+
 class ReduceDraft(DraftModel):
     """The headline and summary of a long article, written from its chunk summaries."""
 

@@ -140,6 +140,7 @@ class Pipeline:
             return Reading(self.settings, self.prompts, output, False, self.sources)
         changes: dict[str, object] = {
             "headline_guard": False,
+            "headline": "rule",
             "extractor": "rule",
             "summary": "lead",
         }
@@ -193,6 +194,7 @@ class Pipeline:
             chunks=chunks,
             extraction=reading.sources.extraction_tasks,
             tuned=reading.sources.tuned_tasks,
+            headline=reading.sources.headline_call(article),
         )
 
     def chunks(self, reading: Reading, article: Article, claims: Sequence[str]) -> list[list[int]]:
@@ -200,7 +202,14 @@ class Pipeline:
         it fits; otherwise runs of sentences that each fit (training builds its requests
         with the same plan)."""
         settings = reading.settings
-        tasks = tasks_used(settings, bool(claims), False, reading.sources.extraction_tasks)
+        sources = reading.sources
+        tasks = tasks_used(
+            settings,
+            bool(claims),
+            False,
+            sources.extraction_tasks,
+            sources.headline_call(article),
+        )
         empty = article.passage([])
         # The claims of the largest call: all of them in a combined call, else the first
         # group (see claim_groups).
@@ -245,7 +254,7 @@ class Pipeline:
         """Each output from its source, and what the analysis cost and warns of."""
         article, chunks, settings, echo = job.article, drafts.chunks, reading.settings, job.echo
         sources = reading.sources
-        summary = summary_of(job, sources.summary, drafts)
+        summary = summary_of(job, sources.summary, sources.headline, drafts)
         events = events_of(job, sources.events, drafts)
         stances = stances_of(job, sources.stances, drafts)
 
@@ -262,7 +271,13 @@ class Pipeline:
         tasks = (
             []
             if reading.extractive
-            else tasks_used(settings, bool(asked), len(chunks) > 1, sources.extraction_tasks)
+            else tasks_used(
+                settings,
+                bool(asked),
+                len(chunks) > 1,
+                sources.extraction_tasks,
+                sources.headline_call(article),
+            )
         )
         if any(c.source == "scores" for c in labels):
             tasks.append("claim_label")

@@ -29,6 +29,7 @@ from summarizer.resources import data_dir
 
 Task = Literal[
     "summary",
+    "headline",
     "events",
     "stances",
     "claims",
@@ -236,7 +237,7 @@ _TASK = frozenset({"title", "examples", "claims"})
 GIVEN: dict[str, frozenset[str]] = {
     "system": frozenset({"output_language"}),
     "article": frozenset({"title", "published", "numbered"}),
-    **{task: _TASK for task in ("summary", "events", "stances", "claims", "combined")},
+    **{task: _TASK for task in ("summary", "headline", "events", "stances", "claims", "combined")},
     "claim_label": frozenset({"title", "examples", "claim"}),
     "reduce": frozenset({"title", "examples", "parts"}),
     "verify": frozenset({"title", "examples", "statements"}),

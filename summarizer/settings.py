@@ -23,10 +23,12 @@ BackendName = Literal["embedded", "openai"]
 SummaryStyle = Literal["abstractive", "extractive", "lead"]
 ClaimLabels = Literal["auto", "tuned", "scores", "generated", "rule"]
 Extraction = Literal["auto", "tuned", "model", "rule"]
+HeadlineName = Literal["model", "tuned", "rule"]
 # What the pipeline asks for and does with the answers, beside how each call is made:
 # part of an analysis's cache key, and what eval variants sharing one loaded model vary.
 PIPELINE_OPTIONS = (
     "summary",
+    "headline",
     "output_language",
     "examples",
     "grounded_fields",
@@ -80,6 +82,15 @@ class Settings(BaseSettings):
         "the article's own sentences that the model's key points cite, so it cannot add "
         "facts; lead: the article's first sentence, then the sentences the key points "
         "cite. Unset: lead for the embedded model, abstractive for an endpoint.",
+    )
+    headline: HeadlineName = Field(
+        default="model",
+        description="Where the headline comes from: model: the model writes it with the "
+        "summary; tuned: the embedded model writes it through its LoRA adapter "
+        "(`adapter`) from the article's first sentences, in one short call, where the "
+        "article has no title (with a title, the title); rule: the title, else the first "
+        "sentence. A tuned headline that is empty, talks about the article or names what "
+        "the article lacks is replaced by the rule's.",
     )
     examples: bool = Field(
         default=False,

@@ -28,6 +28,7 @@ from summarizer.drafts import (
     CombinedDraft,
     EventDraft,
     EventsDraft,
+    HeadlineDraft,
     ReduceDraft,
     StanceDraft,
     StancesDraft,
@@ -37,6 +38,7 @@ from summarizer.drafts import (
     for_passage,
     with_choices,
 )
+from summarizer.outputs.headline import lead_passage
 from summarizer.prompt_text import as_data
 from summarizer.prompts import Prompts, Task
 from summarizer.settings import Settings
@@ -71,6 +73,7 @@ class ChunkDrafts:
 class Drafts:
     chunks: list[ChunkDrafts]
     reduced: ReduceDraft | None
+    headline: str | None = None  # the headline call's answer, where one was asked
 
 
 Wave = list[CallRequest]
@@ -86,12 +89,14 @@ def plan(
     chunks: list[list[int]],
     extraction: tuple[Task, ...],
     tuned: frozenset[Task] = frozenset(),
+    headline: bool = False,
 ) -> Plan:
     """The calls for ``article``: per passage (``chunks``) its summary, the
     ``extraction`` tasks that its events' and stances' sources need (none for a rule;
     a combined call's events and stances are used only by the model's sources) and its
-    claims' labels; then the checks that follow from the answers. The ``tuned`` tasks
-    are answered through the embedded model's adapter."""
+    claims' labels; with ``headline``, one headline call on the article's first
+    sentences; then the checks that follow from the answers. The ``tuned`` tasks are
+    answered through the embedded model's adapter."""
     strategy = settings.strategy
     examples = settings.examples
     wave: Wave = []
@@ -126,6 +131,10 @@ def plan(
         for group in claim_groups(claims):
             model = exactly(ClaimsDraft, "claims", len(group))
             wave.append(request("claims", model, claims=group))
+    if headline:
+        # Last in the wave: its passage is shorter than the first chunk's, so the chunk's
+        # calls keep sharing their prefix in llama.cpp's KV cache.
+        wave.append(headline_request(article, prompts, examples, tuned="headline" in tuned))
 
     answers = iter((yield wave))
     results: list[ChunkDrafts] = []
@@ -154,6 +163,11 @@ def plan(
             assert isinstance(answer, ClaimsDraft)
             chunk.claims += answer.claims
         results.append(chunk)
+    written = None
+    if headline:
+        answer = next(answers)
+        assert isinstance(answer, HeadlineDraft)
+        written = answer.headline
 
     if settings.verify and extraction:
         yield from _verify(results, prompts)
@@ -167,9 +181,9 @@ def plan(
         (answer,) = yield [reduce]
         assert isinstance(answer, ReduceDraft)
         reduced = answer
-        if settings.headline_guard:
+        if _rechecks(settings):
             reduced = yield from _recheck(article, reduce, reduced, settings, prompts)
-    elif settings.headline_guard and strategy == "per_task":
+    elif _rechecks(settings) and strategy == "per_task":
         # The first chunk's summary request is the first of the wave.
         first = results[0].summary
         summary = yield from _recheck(article, wave[0], first, settings, prompts)
@@ -178,10 +192,25 @@ def plan(
         results[0].summary = first.model_copy(
             update={"headline": summary.headline, "summary": summary.summary}
         )
-    return Drafts(results, reduced)
+    return Drafts(results, reduced, written)
+
+
+def headline_request(
+    article: Article, prompts: Prompts, examples: bool, *, tuned: bool
+) -> CallRequest:
+    """The headline call: the article's first sentences (training asks the same)."""
+    messages = prompts.messages("headline", lead_passage(article), examples=examples)
+    return CallRequest("headline", messages, HeadlineDraft, tuned=tuned)
 
 
 Written = TypeVar("Written", SummaryDraft, ReduceDraft)
+
+
+def _rechecks(settings: Settings) -> bool:
+    """Whether the summary call's answer is checked for names the article lacks: only
+    where its headline or summary text is used."""
+    used = settings.headline == "model" or settings.summary_style == "abstractive"
+    return settings.headline_guard and used
 
 
 def _recheck(
@@ -269,19 +298,25 @@ def claim_groups(claims: Sequence[str]) -> list[Sequence[str]]:
 
 
 def tasks_used(
-    settings: Settings, has_claims: bool, chunked: bool, extraction: tuple[Task, ...]
+    settings: Settings,
+    has_claims: bool,
+    chunked: bool,
+    extraction: tuple[Task, ...],
+    headline: bool = False,
 ) -> list[Task]:
     """The prompts an article's plan uses (``extraction``: the tasks its events' and
-    stances' sources need)."""
+    stances' sources need; ``headline``: whether it asks a headline call)."""
     strategy = settings.strategy
     tasks: list[Task] = ["combined"] if strategy == "combined" else ["summary"]
+    if headline:
+        tasks.append("headline")
     if strategy != "combined":
         tasks += extraction
     if has_claims and strategy != "combined":
         tasks.append("claims")
     if chunked:
         tasks.append("reduce")
-    if settings.headline_guard and (chunked or strategy == "per_task"):
+    if _rechecks(settings) and (chunked or strategy == "per_task"):
         tasks.append("recheck")
     if settings.verify and extraction:
         tasks.append("verify")

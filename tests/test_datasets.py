@@ -16,6 +16,7 @@ from summarizer.evaluation.datasets import (
     SummEvalItem,
     SystemSummary,
     casie_fixture,
+    dataset_file,
     ecbplus_fixture,
     fixture_id,
     fnc1_fixture,
@@ -516,11 +517,12 @@ def _line_count(path: Path) -> int:
 @pytest.mark.parametrize("name", DATASETS)
 def test_every_real_row_loads_as_a_valid_fixture(shared_data: Path, name: str) -> None:
     fixtures = load_dataset(name, shared_data)
-    assert len(fixtures) == _line_count(shared_data / f"{name.replace('-', '_')}_dev.jsonl") > 0
+    file = dataset_file(name)
+    assert len(fixtures) == _line_count(shared_data / f"{file.replace('-', '_')}_dev.jsonl") > 0
     assert len({f.id for f in fixtures}) == len(fixtures)
     for fixture in fixtures:
         assert Fixture.model_validate_json(fixture.model_dump_json()) == fixture
-        assert fixture.id.startswith(f"{name}-") and fixture.source == f"{name} dev"
+        assert fixture.id.startswith(f"{file}-") and fixture.source == f"{name} dev"
         sentences = {s.number for s in Article.from_text(fixture.text).sentences}
         for event in fixture.events:
             assert event.sentences and set(event.sentences) <= sentences, (fixture.id, event)

@@ -16,12 +16,14 @@ from summarizer.claim_labels import score_requests
 from summarizer.drafts import EventsDraft, for_passage
 from summarizer.evaluation.fixtures import GoldEvent
 from summarizer.prompts import load_prompts
+from summarizer.strategies import headline_request
 from training import prepare, sampling
 from training.events import EXTRA_ACTORS, EXTRA_EVENTS, LONG_NAMES, NO_ACTOR, events_answer
 from training.examples import Builder
-from training.exclusions import Exclusions, check_manifest, load_exclusions
+from training.exclusions import ExcludedError, Exclusions, check_manifest, load_exclusions
+from training.headlines import as_written
 from training.requests import Requests
-from training.sources import ecbplus, fnc1
+from training.sources import ecbplus, fnc1, polnear
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "evals" / "fixtures"
@@ -356,16 +358,98 @@ def test_fnc1_related_pairs_become_claim_label_requests(tmp_path: Path, requests
     assert corpus.counts["pairs"] == 4 and corpus.counts["pairs unrelated"] == 1
     builder = Builder(requests)
     examples = list(builder.examples(corpus))
-    assert [(e.source_id, e.answer) for e in examples] == [
-        ("fnc1:body:7", "agree"),
-        ("fnc1:body:7", "disagree"),
-        ("fnc1:body:7", "discuss"),
+    assert [(e.task, e.source_id, e.answer) for e in examples] == [
+        ("claim_label", "fnc1:body:7", "agree"),
+        ("claim_label", "fnc1:body:7", "disagree"),
+        ("claim_label", "fnc1:body:7", "discuss"),
+        # The headline the body agrees with is a headline of it.
+        ("headline", "fnc1:body:7", '{"headline": "Missing students found alive"}'),
     ]
     article = Article.from_text(BODY)
     expected = score_requests(load_prompts(), article, "Ransom paid for missing students")[0]
     assert examples[1].messages == expected.messages
+    headline = headline_request(article, load_prompts(), False, tuned=True)
+    assert examples[3].messages == headline.messages
     assert builder.cut["claim_label"] == Counter(
         {"unrelated claims (the lexical gate stops them before the model)": 1}
+    )
+
+
+POLNEAR_TEXT = (
+    "Vigo County Says Trump Should Win GOP Nomination.\n\n"
+    "Voters in Vigo County, which has picked every president since 1956, said on Monday "
+    "that Donald Trump should win the Republican nomination. "
+    "The GOP frontrunner leads there by 12 points.\n"
+)
+
+
+def _polnear_checkout(root: Path) -> Path:
+    for split, name, text in [
+        ("train", "a_2016-01-01_bellwether", POLNEAR_TEXT),
+        ("train", "b_2016-01-02_invented", "Zorblax Quintavious Wins Iowa.\n\nThe caucus ended."),
+        ("dev", "c_2016-01-03_dev", POLNEAR_TEXT),
+    ]:
+        folder = root / "data" / split / "text"
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"{name}.txt").write_text(text, encoding="utf-8")
+    return root
+
+
+def test_polnear_titles_become_headline_requests_on_the_untitled_article(
+    tmp_path: Path, requests: Requests
+) -> None:
+    exclusions = load_exclusions(_exclusions_file(tmp_path / "shared"))
+    corpus = polnear.read(_polnear_checkout(tmp_path / "PolNeAR"), exclusions)
+    # data/dev is never read.
+    assert [i.source_id for i in corpus.items] == [
+        "polnear:train/a_2016-01-01_bellwether",
+        "polnear:train/b_2016-01-02_invented",
+    ]
+    assert sorted(corpus.files) == [
+        "data/train/text/a_2016-01-01_bellwether.txt",
+        "data/train/text/b_2016-01-02_invented.txt",
+    ]
+    builder = Builder(requests)
+    (example,) = list(builder.examples(corpus))
+    # Sentence case: "Says" and "Should" are no names; the title line is not shown.
+    assert json.loads(example.answer) == {
+        "headline": "Vigo County says Trump should win GOP nomination"
+    }
+    assert "Nomination" not in example.messages[-1]["content"]
+    article = Article.from_text(POLNEAR_TEXT.partition("\n")[2].strip())
+    assert example.messages == headline_request(article, load_prompts(), False, tuned=True).messages
+    # A title naming what the article lacks would teach invention: cut and counted.
+    assert builder.cut["headline"] == Counter(
+        {"reference headlines naming what the first sentences lack": 1}
+    )
+
+
+def test_polnear_dev_and_test_are_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    checkout = _polnear_checkout(tmp_path / "PolNeAR")
+    exclusions = load_exclusions(_exclusions_file(tmp_path / "shared"))
+    for forbidden in (checkout / "data" / "dev", checkout / "data" / "test" / "text"):
+        with pytest.raises(ExcludedError, match="PolNeAR data/dev and data/test"):
+            exclusions.refuse_path(forbidden)
+    # A train article whose text is a dev article's (title line included) is left out.
+    dev = tmp_path / "shared2"
+    row = {"id": "dev-1", "title": "x", "text": POLNEAR_TEXT}
+    corpus = polnear.read(checkout, load_exclusions(_exclusions_file(dev, [row])))
+    assert corpus.excluded == {
+        "same text as a dev-set article": ["polnear:train/a_2016-01-01_bellwether"]
+    }
+
+
+def test_reference_headlines_are_written_as_the_pipeline_writes_them() -> None:
+    text = "Hillary Clinton said the U.S. must lead. The world is at war, she said."
+    assert as_written('Hillary Clinton Calls On U.S. To Lead "Now".', text) == (
+        "Hillary Clinton calls on U.S. to lead 'now'"
+    )
+    # A capitalised word the article lacks stays unless it is a common word.
+    assert as_written("Clinton Slams Zorblax", text) == "Clinton slams Zorblax"
+    assert as_written("Trump Wins In The U.S.", "Trump. The deal was off.") == (
+        "Trump wins in the U.S."
     )
 
 

@@ -1,15 +1,15 @@
 """Prepare the training data: public annotations as the pipeline's own requests.
 
-    python -m training.prepare --casie DIR --ecbplus DIR --fnc1 DIR --out DIR
+    python -m training.prepare --casie DIR --ecbplus DIR --fnc1 DIR --polnear DIR --out DIR
                                [--max-per-task N] [--seed S] [--heldout-share F]
     python -m training.prepare --fixtures evals/fixtures --out DIR    # the CI smoke set
 
 Each DIR is a checkout of a public corpus (Ebiquity/CASIE; cltl/ecbPlus with ECB+.zip
-unpacked; FNC-1 train). OUT receives ``train.jsonl`` and ``heldout.jsonl`` (whole
-articles or bodies held back, never one in both; both files in a seeded shuffled
-order) and ``data_manifest.json``: the files read with their sha256, example counts per
-task and label, what was excluded, skipped or cut and why, token counts, and every
-source id used. The data stays out of the repository (``runs/`` or
+unpacked; FNC-1 train; networkdynamics/PolNeAR). OUT receives ``train.jsonl`` and
+``heldout.jsonl`` (whole articles or bodies held back, never one in both; both files in
+a seeded shuffled order) and ``data_manifest.json``: the files read with their sha256,
+example counts per task and label, what was excluded, skipped or cut and why, token
+counts, and every source id used. The data stays out of the repository (``runs/`` or
 ``/work/corpora/prepared``).
 
 ``training_exclusions.json`` (``--exclusions``) is enforced: a forbidden file stops the
@@ -32,15 +32,20 @@ from summarizer.backends.embedded import GGUF_NAME
 from summarizer.errors import UsageError
 from training import sampling
 from training.corpus import Corpus
-from training.examples import CLAIM_LABEL, EVENTS, Builder, Example
+from training.examples import EVENTS, TASKS, Builder, Example
 from training.exclusions import DEFAULT_PATH, Exclusions, load_exclusions
 from training.requests import Requests, spread
-from training.sources import casie, ecbplus, fixtures, fnc1
+from training.sources import casie, ecbplus, fixtures, fnc1, polnear
 
 TRAIN, HELDOUT, MANIFEST = "train.jsonl", "heldout.jsonl", "data_manifest.json"
 HELDOUT_SHARE = 0.05
 Reader = Callable[[Path, Exclusions], Corpus]
-CORPORA: dict[str, Reader] = {"casie": casie.read, "ecbplus": ecbplus.read, "fnc1": fnc1.read}
+CORPORA: dict[str, Reader] = {
+    "casie": casie.read,
+    "ecbplus": ecbplus.read,
+    "fnc1": fnc1.read,
+    "polnear": polnear.read,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -89,7 +94,7 @@ def prepare(
     """Cap, split, write the two files; return the manifest."""
     kept: list[Example] = []
     capped: dict[str, dict[str, int]] = {}
-    for task in (EVENTS, CLAIM_LABEL):
+    for task in TASKS:
         ones = [e for e in examples if e.task == task]
         if args.max_per_task is not None:
             ones, dropped = sampling.capped(ones, args.max_per_task, args.seed, _stratum)
@@ -119,7 +124,7 @@ def prepare(
             "options": settings.pipeline_options(),
             "context_tokens": settings.context_tokens,
             "max_output_tokens": settings.max_output_tokens,
-            "prompt_versions": {t: prompts.versions[t] for t in (EVENTS, CLAIM_LABEL)},
+            "prompt_versions": {t: prompts.versions[t] for t in TASKS},
             "tokenizer": GGUF_NAME,
         },
         "sources": {c.name: _source(c) for c in corpora},
@@ -150,7 +155,9 @@ def _sources(args: argparse.Namespace) -> dict[str, tuple[Path, Reader]]:
             raise UsageError("--fixtures makes the CI smoke set on its own: give no corpus with it")
         return {"fixtures": (args.fixtures, fixtures.read)}
     if not chosen:
-        raise UsageError("give at least one of --casie, --ecbplus, --fnc1 (or --fixtures)")
+        raise UsageError(
+            "give at least one of --casie, --ecbplus, --fnc1, --polnear (or --fixtures)"
+        )
     return chosen
 
 
@@ -181,11 +188,9 @@ def _count(examples: list[Example], key: Callable[[Example], str]) -> dict[str, 
 
 
 def _per_label(examples: list[Example]) -> dict[str, dict[str, int]]:
-    """Claim labels; for events, the corpus (what --max-per-task keeps the mix of)."""
-    return {
-        task: _count([e for e in examples if e.task == task], _stratum)
-        for task in (EVENTS, CLAIM_LABEL)
-    }
+    """Claim labels; for events and headlines, the corpus (what --max-per-task keeps the
+    mix of)."""
+    return {task: _count([e for e in examples if e.task == task], _stratum) for task in TASKS}
 
 
 def _statuses(examples: list[Example]) -> dict[str, int]:
@@ -200,7 +205,7 @@ def _tokens(train: list[Example], heldout: list[Example]) -> dict[str, Any]:
     """Per task, prompt and answer tokens (the answer with end-of-turn) as the embedded
     model's chat template and tokenizer count them, over both files."""
     found: dict[str, Any] = {}
-    for task in (EVENTS, CLAIM_LABEL):
+    for task in TASKS:
         ones = [e for e in train + heldout if e.task == task]
         if ones:
             found[task] = {
@@ -226,6 +231,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--casie", type=Path, help="a checkout of Ebiquity/CASIE")
     parser.add_argument("--ecbplus", type=Path, help="cltl/ecbPlus with ECB+.zip unpacked")
     parser.add_argument("--fnc1", type=Path, help="the folder of FNC-1's train_*.csv")
+    parser.add_argument("--polnear", type=Path, help="a checkout of networkdynamics/PolNeAR")
     parser.add_argument(
         "--fixtures", type=Path, help="evals/fixtures: the CI smoke set, on its own"
     )

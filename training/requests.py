@@ -27,9 +27,11 @@ from summarizer.backends.embedded import _formatter, embedded_model_path
 from summarizer.backends.modes import choose_mode
 from summarizer.calls import CallRequest
 from summarizer.errors import ExtractiveWarning, ModelError
+from summarizer.outputs.headline import asks_headline
 from summarizer.pipeline import Pipeline
 from summarizer.prompts import Message, load_prompts
 from summarizer.settings import EMBEDDED_MODEL, BackendName, Settings
+from summarizer.strategies import headline_request
 
 if TYPE_CHECKING:
     from llama_cpp import Llama
@@ -90,7 +92,7 @@ class EventsRequest:
 
 
 class Requests:
-    """The pipeline's ``events`` and ``claim_label`` requests for an article."""
+    """The pipeline's ``events``, ``claim_label`` and ``headline`` requests for an article."""
 
     def __init__(self, settings: Settings | None = None) -> None:
         self.settings = settings or pipeline_settings()
@@ -111,6 +113,18 @@ class Requests:
         asked = [r for r in wave if r.task == "events"]
         passages = [article.passage(numbers) for numbers in chunks]
         return [EventsRequest(p, r) for p, r in zip(passages, asked, strict=True)]
+
+    def headline(self, article: Article) -> list[Message] | None:
+        """The tuned headline's request, as ``headline=tuned`` asks it of an untitled
+        article; None where the pipeline would not ask (not English: the model writes
+        English only)."""
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ExtractiveWarning)
+            reading = self.pipeline.reading(article)
+        if reading.extractive or not asks_headline(article):
+            return None
+        request = headline_request(article, reading.prompts, self.settings.examples, tuned=True)
+        return request.messages
 
     def claim_label(self, article: Article, claim: str) -> list[Message]:
         with warnings.catch_warnings():

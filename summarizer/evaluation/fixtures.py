@@ -79,6 +79,11 @@ class Fixture(_Strict):
     )
     notes: str | None = Field(default=None, description="What makes this fixture special.")
     references: list[str] = Field(default_factory=list, description="Reference summaries.")
+    headlines: list[str] = Field(
+        default_factory=list,
+        description="Reference headlines: the article's real title, hidden from the system "
+        "(the fixture's title is then empty).",
+    )
     key_facts: list[KeyFact] = Field(default_factory=list)
     aliases: dict[str, list[str]] = Field(
         default_factory=dict,
@@ -89,19 +94,21 @@ class Fixture(_Strict):
     claims: list[GoldClaim] = Field(default_factory=list)
     labelled: list[str] = Field(
         default_factory=lambda: ["summary", "events", "stances"],
-        description="Which tasks are labelled: summary, events, stances, claims. A task "
+        description="Which tasks are labelled: summary, headline, events, stances, claims. A task "
         "not listed is not scored (an empty list then means 'unknown', not 'none').",
     )
 
     @model_validator(mode="after")
     def _labels_match(self) -> Fixture:
-        known = {"summary", "events", "stances", "claims"}
+        known = {"summary", "headline", "events", "stances", "claims"}
         if unknown := set(self.labelled) - known:
             raise ValueError(f"unknown task(s) in labelled: {sorted(unknown)}")
         if "claims" in self.labelled and not self.claims:
             raise ValueError("'claims' is labelled but the fixture has no claims")
         if "summary" in self.labelled and not (self.references or self.key_facts):
             raise ValueError("'summary' is labelled but there are no references or key facts")
+        if "headline" in self.labelled and not self.headlines:
+            raise ValueError("'headline' is labelled but there are no reference headlines")
         cursor = 0
         for number, sentence in enumerate(self.sentences, 1):
             found = self.text.find(sentence, cursor)

@@ -66,6 +66,23 @@ METRIC_GROUPS: list[tuple[str, list[Metric]]] = [
         ],
     ),
     (
+        # Every item of a system that writes a headline; ROUGE-L where the item has a
+        # reference headline (a title the system was not shown).
+        "headline",
+        [
+            Metric("headline_rougeL", "ROUGE-L F1 against the title"),
+            Metric("headline_empty_rate", "empty", higher_is_better=False),
+            Metric("headline_meta_rate", "about the article, not its news", higher_is_better=False),
+            Metric("headline_cut_rate", "cut short", higher_is_better=False),
+            Metric(
+                "headline_unsupported_rate",
+                "names/numbers the article lacks",
+                higher_is_better=False,
+            ),
+            Metric("headline_words", "length (words)", "number", ranked=False),
+        ],
+    ),
+    (
         "events",
         [
             Metric("event_precision", "precision (strict)"),

@@ -24,6 +24,7 @@ from summarizer.article import Article
 from summarizer.evaluation.fixtures import Fixture, GoldEvent, GoldStance, KeyFact
 from summarizer.evaluation.records import PredEvent, Prediction, PredStance
 from summarizer.grounding import content_items, unsupported_content
+from summarizer.outputs.headline import flaw
 from summarizer.schema import ClaimLabel
 from summarizer.words import content_stems
 
@@ -123,6 +124,28 @@ class ScriptTokenizer:
     def tokenize(self, text: str) -> list[str]:
         folded = unicodedata.normalize("NFKC", text).lower()
         return [str(token) for token in self._TOKEN.findall(folded)]
+
+
+def headline(pred: Prediction, gold: Fixture, article: Article) -> Scores:
+    """Whether the headline is empty, about the article rather than its news, cut short,
+    or names what the article lacks; its ROUGE-L F1 against the reference headlines
+    (best of them). Nothing for a system that writes no summary (a claim baseline),
+    unless the item labels headlines."""
+    text = " ".join(pred.headline.split())
+    if not (text or pred.summary or pred.key_points or "headline" in gold.labelled):
+        return {}
+    found = flaw(text)
+    out: Scores = {
+        "headline_empty_rate": float(found == "empty"),
+        "headline_meta_rate": float(found == "about the article"),
+        "headline_cut_rate": float(found == "cut short"),
+        "headline_unsupported_rate": float(bool(text and unsupported_content(article, text))),
+        "headline_words": float(len(text.split())),
+    }
+    if gold.headlines:
+        scores = _rouge(gold.language).score_multi(gold.headlines, text) if text else None
+        out["headline_rougeL"] = scores["rougeL"].fmeasure if scores else 0.0
+    return out
 
 
 def summary(pred: Prediction, gold: Fixture) -> Scores:
@@ -508,6 +531,7 @@ def _starts_of(text: str, sentences: Sequence[str]) -> list[int]:
 def score_item(pred: Prediction, gold: Fixture, article: Article) -> Scores:
     """Every scorer that applies to what the fixture labels."""
     out: Scores = {**grounding(pred, article), **cost(pred), **reading(gold, article)}
+    out.update(headline(pred, gold, article))
     if "summary" in gold.labelled:
         out.update(summary(pred, gold))
     if "events" in gold.labelled:

@@ -1,4 +1,4 @@
-"""The analysis's outputs: summary, events, stances and claim labels.
+"""The analysis's outputs: summary, headline, events, stances and claim labels.
 
 Each output has one interface and interchangeable sources, chosen by one setting:
 
@@ -14,6 +14,7 @@ another output's setting.
 
 from summarizer.outputs.claims import ClaimSource, claim_source
 from summarizer.outputs.events import EventSource, event_source
+from summarizer.outputs.headline import HeadlineSource, headline_source
 from summarizer.outputs.job import Job, Sources, sources_for
 from summarizer.outputs.stances import StanceSource, stance_source
 from summarizer.outputs.summary import SummarySource, summary_source
@@ -21,12 +22,14 @@ from summarizer.outputs.summary import SummarySource, summary_source
 __all__ = [
     "ClaimSource",
     "EventSource",
+    "HeadlineSource",
     "Job",
     "Sources",
     "StanceSource",
     "SummarySource",
     "claim_source",
     "event_source",
+    "headline_source",
     "sources_for",
     "stance_source",
     "summary_source",

@@ -10,6 +10,7 @@ from summarizer.echo import EchoGuard
 from summarizer.errors import ConfigError
 from summarizer.outputs.claims import ClaimSource, claim_source
 from summarizer.outputs.events import EventSource, event_source
+from summarizer.outputs.headline import HeadlineSource, asks_headline, headline_source
 from summarizer.outputs.stances import StanceSource, stance_source
 from summarizer.outputs.summary import SummarySource, summary_source
 from summarizer.prompts import Prompts, Task
@@ -22,6 +23,7 @@ class Sources:
     """The source of each output for one article."""
 
     summary: SummarySource
+    headline: HeadlineSource
     events: EventSource
     stances: StanceSource
     claims: ClaimSource
@@ -31,16 +33,23 @@ class Sources:
         """The tasks of each passage's wave besides its summary (and claims) call."""
         return self.events.tasks + self.stances.tasks
 
+    def headline_call(self, article: Article) -> bool:
+        """Whether the plan asks ``article``'s headline in a call of its own."""
+        return "headline" in self.headline.tasks and asks_headline(article)
+
     @property
     def tuned_tasks(self) -> frozenset[Task]:
         """The generation tasks that run through the embedded model's adapter."""
         return frozenset(
-            task for source in (self.events, self.stances) if source.tuned for task in source.tasks
+            task
+            for source in (self.headline, self.events, self.stances)
+            if source.tuned
+            for task in source.tasks
         )
 
     @property
     def names(self) -> tuple[str, ...]:
-        return (self.events.name, self.stances.name, self.claims.name)
+        return (self.headline.name, self.events.name, self.stances.name, self.claims.name)
 
 
 def sources_for(settings: Settings, *, can_score: bool) -> Sources:
@@ -54,6 +63,7 @@ def sources_for(settings: Settings, *, can_score: bool) -> Sources:
         )
     sources = Sources(
         summary=summary_source(settings.summary_style),
+        headline=headline_source(settings.headline),
         events=event_source(settings.extraction),
         stances=stance_source(settings.extraction),
         claims=claims,
@@ -65,7 +75,7 @@ def sources_for(settings: Settings, *, can_score: bool) -> Sources:
         )
     if sources.tuned_tasks and settings.strategy == "combined":
         # The combined call answers every task at once, without the adapter.
-        raise ConfigError("tuned events or stances need strategy=per_task")
+        raise ConfigError("a tuned headline, events or stances need strategy=per_task")
     return sources
 
 

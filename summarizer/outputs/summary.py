@@ -1,7 +1,8 @@
 """The summary: headline, text and key points. Sources, by style: ``lead`` (the article's
 first sentence, then the sentences the key points cite), ``extractive`` (the cited
-sentences alone) and ``abstractive`` (the model's own words). Every style takes its
-headline and key points from the model's summary draft."""
+sentences alone) and ``abstractive`` (the model's own words). Every style takes its key
+points from the model's summary draft, and its headline from the headline's source
+(:mod:`summarizer.outputs.headline`)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Protocol
 
 from summarizer import grounding
-from summarizer.article import Article
+from summarizer.outputs.headline import HeadlineSource, rule_headline
 from summarizer.schema import KeyPoint, Span, Summary
 from summarizer.settings import SummaryStyle
 
@@ -57,18 +58,16 @@ def summary_source(style: SummaryStyle) -> SummarySource:
     return ExtractiveSummary(lead=style == "lead")
 
 
-def summary(job: Job, source: SummarySource, drafts: Drafts) -> Summary:
-    """The article's summary from the drafts: the reduced headline and text of a chunked
-    article, else the first passage's; key points from every passage, duplicates merged.
-    On an extractive reading the key points are their sentences and the headline is the
-    article's own."""
+def summary(
+    job: Job, source: SummarySource, headline_source: HeadlineSource, drafts: Drafts
+) -> Summary:
+    """The article's summary from the drafts: the reduced text of a chunked article, else
+    the first passage's; key points from every passage, duplicates merged; the headline
+    from its source. On an extractive reading the key points are their sentences and the
+    headline is the article's own."""
     chunks = drafts.chunks
-    first = chunks[0].summary
-    headline, written = (
-        (drafts.reduced.headline, drafts.reduced.summary)
-        if drafts.reduced
-        else (first.headline, first.summary)
-    )
+    written = (drafts.reduced or chunks[0].summary).summary
+    headline = headline_source.headline(job, drafts)
     echo = job.echo
     key_points = grounding.merge_duplicates(
         echo.key_points(
@@ -78,7 +77,7 @@ def summary(job: Job, source: SummarySource, drafts: Drafts) -> Summary:
     )[:MAX_KEY_POINTS]
     if job.extractive:
         key_points = [extractive_point(k) for k in key_points]
-        headline = extractive_headline(job.article)
+        headline = rule_headline(job.article)
     text = source.text(job, key_points, written)
     return Summary(headline=echo.text(" ".join(headline.split())), text=text, key_points=key_points)
 
@@ -86,11 +85,6 @@ def summary(job: Job, source: SummarySource, drafts: Drafts) -> Summary:
 def extractive_point(point: KeyPoint) -> KeyPoint:
     """``point`` stated in the article's words: its first cited sentence."""
     return point.model_copy(update={"text": " ".join(point.evidence[0].text.split())})
-
-
-def extractive_headline(article: Article) -> str:
-    """The article's own headline: its title, else its first sentence."""
-    return article.title or article.sentence_text(1)
 
 
 def extractive_summary(key_points: Sequence[KeyPoint], lead: Span | None = None) -> str:

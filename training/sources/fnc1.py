@@ -4,7 +4,8 @@ labelled agree, disagree, discuss or unrelated.
 Only ``train_bodies.csv`` and ``train_stances.csv`` are opened; the test files (every
 FNC-1 dev set comes from them) are refused if given. Each body with its headlines
 becomes the row the eval suite's ``fnc1_dev.jsonl`` holds and is mapped by the eval's
-own :func:`fnc1_fixture` (each headline a claim with its label).
+own :func:`fnc1_fixture` (each headline a claim with its label); the headlines a body
+agrees with are also its reference headlines.
 
 In a snapshot of the official repository ``train_stances.csv`` can be a Git LFS pointer;
 the complete copy in vijay-14/Fake-News-Stance-Detection spells the body id column
@@ -23,6 +24,7 @@ from pathlib import Path
 
 from summarizer.errors import InputError
 from summarizer.evaluation.datasets.fnc1 import fnc1_fixture
+from summarizer.evaluation.fixtures import Fixture
 from summarizer.schema import ClaimLabel
 from training.corpus import Corpus, reason_of
 from training.exclusions import Exclusions
@@ -60,12 +62,22 @@ def read(root: Path, exclusions: Exclusions, *, check_counts: bool = True) -> Co
                 "body": bodies[body_id],
                 "headlines": headlines,
             }
-            fixture = fnc1_fixture(mapped, 0, "fnc1-train")
+            fixture = with_headlines(fnc1_fixture(mapped, 0, "fnc1-train"))
         except (KeyError, TypeError, ValueError) as exc:
             corpus.skip(reason_of(exc), source_id)
             continue
         corpus.admit(source_id, fixture, exclusions.is_dev_text)
     return corpus
+
+
+def with_headlines(fixture: Fixture) -> Fixture:
+    """The body with the headlines it agrees with as its reference headlines: each says
+    what the body reports, as a headline of it would."""
+    agreed = list(dict.fromkeys(c.claim for c in fixture.claims if c.label == "agree"))
+    if not agreed:
+        return fixture
+    labelled = [*fixture.labelled, "headline"]
+    return fixture.model_copy(update={"headlines": agreed, "labelled": labelled})
 
 
 def read_train(

@@ -7,6 +7,8 @@ loader maps a row onto a :class:`Fixture` that labels only what the dataset anno
   system summaries with their mean expert ratings come from :func:`load_summeval_systems`.
 - ``fnc1``: article bodies with headlines labelled agree/disagree/discuss/unrelated
   (``claims``).
+- ``polnear-titles``: PolNeAR articles without their title line, the title as the
+  reference headline (``headline``).
 - ``wikievents``, ``ecbplus``, ``casie``: event annotations mapped onto
   :class:`GoldEvent` (``events``). Sentence numbers are those of
   ``Article.from_text(fixture.text)``, computed from character offsets, never taken from
@@ -54,6 +56,7 @@ from summarizer.evaluation.datasets.ecbplus import (
     ecbplus_fixture,
 )
 from summarizer.evaluation.datasets.fnc1 import fnc1_fixture, fnc1_natural_fixture
+from summarizer.evaluation.datasets.polnear import polnear_titles_fixture
 from summarizer.evaluation.datasets.summeval import (
     SummEvalItem,
     SystemSummary,
@@ -94,19 +97,29 @@ __all__ = [
     "SummEvalItem",
     "SystemSummary",
     "casie_fixture",
+    "dataset_file",
     "ecbplus_fixture",
     "fixture_id",
     "fnc1_fixture",
     "fnc1_natural_fixture",
     "load_dataset",
     "load_summeval_systems",
+    "polnear_titles_fixture",
     "sentence_number",
     "summeval_fixture",
     "summeval_item",
     "wikievents_fixture",
 ]
 
-DATASETS = ("summeval", "fnc1", "fnc1-natural", "wikievents", "ecbplus", "casie")
+DATASETS = (
+    "summeval",
+    "fnc1",
+    "fnc1-natural",
+    "wikievents",
+    "ecbplus",
+    "casie",
+    "polnear-titles",
+)
 
 _MAPPERS: Mapping[str, Callable[[Row, int], Fixture]] = {
     "summeval": summeval_fixture,
@@ -115,7 +128,16 @@ _MAPPERS: Mapping[str, Callable[[Row, int], Fixture]] = {
     "wikievents": wikievents_fixture,
     "ecbplus": ecbplus_fixture,
     "casie": casie_fixture,
+    "polnear-titles": polnear_titles_fixture,
 }
+# Datasets read from another dataset's file: ``<path>/<file>_dev.jsonl``.
+_FILES: Mapping[str, str] = {"polnear-titles": "polnear"}
+
+
+def dataset_file(name: str) -> str:
+    """The dataset whose file ``name`` reads (itself, unless listed in ``_FILES``): also
+    the prefix of its items' ids, so an article is in one half whatever is scored."""
+    return _FILES.get(name, name)
 
 
 def load_dataset(name: str, path: Path, *, limit: int | None = None) -> list[Fixture]:
@@ -123,7 +145,7 @@ def load_dataset(name: str, path: Path, *, limit: int | None = None) -> list[Fix
     mapper = _MAPPERS.get(name)
     if mapper is None:
         raise InputError(f"unknown dataset {name!r}: expected one of {', '.join(DATASETS)}")
-    fixtures = _load(name, path, mapper, limit)
+    fixtures = _load(name, path, mapper, limit, file=dataset_file(name))
     _check_unique_ids(fixtures, name)
     return [fixture for _, fixture in fixtures]
 

@@ -30,22 +30,30 @@ _CAMEL_WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
 
 
 def _load(
-    name: str, path: Path, mapper: Callable[[Row, int], T], limit: int | None
+    name: str,
+    path: Path,
+    mapper: Callable[[Row, int], T],
+    limit: int | None,
+    *,
+    file: str | None = None,
 ) -> list[tuple[int, T]]:
+    """``mapper``'s items of the rows of ``path``, or of ``<path>/<file>_dev.jsonl``
+    (``file``: ``name`` unless the dataset is read from another's file)."""
     if limit is not None and limit < 0:
         raise InputError(f"limit must be 0 or more, not {limit}")
-    file = path / f"{name.replace('-', '_')}_dev.jsonl" if path.is_dir() else path
-    if not file.is_file():
-        raise InputError(f"{name} data file not found: {file}")
+    stem = (file or name).replace("-", "_")
+    file_path = path / f"{stem}_dev.jsonl" if path.is_dir() else path
+    if not file_path.is_file():
+        raise InputError(f"{name} data file not found: {file_path}")
     results: list[tuple[int, T]] = []
-    for line, row in _rows(file):
+    for line, row in _rows(file_path):
         if limit is not None and len(results) >= limit:
             break
         try:
             results.append((line, mapper(row, line)))
         except (KeyError, IndexError, TypeError, ValueError, InputError) as exc:
             raise InputError(
-                f"{file}, line {line}: cannot map the {name} row: {_why(exc)}"
+                f"{file_path}, line {line}: cannot map the {name} row: {_why(exc)}"
             ) from None
     return results
 
