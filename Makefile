@@ -11,7 +11,7 @@ DATA ?= ../shared/data
 # with the embedded model on 2 cores).
 CI_LIMIT ?= 3
 
-.PHONY: run test lint browser schemas eval eval-datasets eval-strategies meta eval-ci reference bench clean eval-adapter eval-adapter-claims eval-adapter-events
+.PHONY: run test lint browser schemas eval eval-datasets eval-strategies meta eval-ci reference bench clean eval-adapter eval-adapter-claims eval-adapter-events eval-adapter-summary
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -99,7 +99,13 @@ eval-adapter-claims: $(STAMP)
 eval-adapter-events: $(STAMP)
 	$(ADAPTER_RUN) --dataset casie $(DATA) --systems pipeline,pipeline:extractor=model,$(TUNED):extractor=tuned:name=tuned,rules --out $(ADAPTER_OUT)/casie
 	$(ADAPTER_RUN) evals/fixtures --systems pipeline,pipeline:extractor=model,$(TUNED):extractor=tuned:name=tuned-events,$(TUNED):claim_labels=tuned:name=tuned-claims,rules,lead3,$(CLAIM_BASELINES) --out $(ADAPTER_OUT)/fixtures
-eval-adapter: eval-adapter-claims eval-adapter-events
+## Headlines and summaries: the model's, the rules' (the title, else the first sentence;
+## Lead-3) and the adapter's headline, on PolNeAR's titles (hidden from every system)
+## and SummEval.
+eval-adapter-summary: $(STAMP)
+	$(ADAPTER_RUN) --dataset polnear-titles $(DATA) --systems pipeline,pipeline:headline=rule,$(TUNED):headline=tuned:name=tuned,lead3 --out $(ADAPTER_OUT)/polnear-titles
+	$(ADAPTER_RUN) --dataset summeval $(DATA) --systems pipeline,pipeline:summary=lead3,pipeline:headline=rule,lead3 --out $(ADAPTER_OUT)/summeval
+eval-adapter: eval-adapter-claims eval-adapter-events eval-adapter-summary
 
 ## CI: every fixture with the embedded model, gated against the committed reference run
 ## (a failed or missing item, a changed deterministic prediction, a significant drop on
@@ -109,7 +115,7 @@ eval-adapter: eval-adapter-claims eval-adapter-events
 # The gate compares only our pipeline, so CI skips the naive baselines (3-4 times slower
 # per article than the pipeline on the embedded model); `make eval` runs them all.
 CI_FIXTURES := evals/fixtures --systems pipeline,lead3 --no-cache --quiet
-CI_DATASETS := summeval fnc1 fnc1-natural casie
+CI_DATASETS := summeval fnc1 fnc1-natural casie polnear-titles
 # Floors (METRIC=VALUE) per run, each a little below what that run gives today. They are
 # read on the first system named, the pipeline (Lead-3 has no events, stances or claims).
 # - fixtures: every item schema-valid and every span exact; split F1 0.995 against the
@@ -131,6 +137,7 @@ CI_FLOORS_summeval := valid_rate=1 rouge1=0.38
 CI_FLOORS_fnc1 := valid_rate=1 fnc1_relative=0.55
 CI_FLOORS_fnc1-natural := valid_rate=1 fnc1_relative=0.92
 CI_FLOORS_casie := valid_rate=1 event_f1_lenient=0.1
+CI_FLOORS_polnear-titles := valid_rate=1 headline_empty_rate=0
 CI_FLOORS_ecbplus-topics := stories_conll_f1=0.88 events_gold_conll_f1=0.69
 ci_floors = $(addprefix --fail-under ,$(CI_FLOORS_$(1)))
 

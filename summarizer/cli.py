@@ -63,10 +63,10 @@ def model_options(func: F) -> F:
         ),
         click.option(
             "--summary",
-            type=click.Choice(["abstractive", "extractive", "lead"]),
-            help="The model's own summary, the sentences its key points cite, or the "
-            "first sentence and those. Default: lead on the embedded model, "
-            "abstractive on an endpoint.",
+            type=click.Choice(["abstractive", "extractive", "lead", "lead3"]),
+            help="The model's own summary, the sentences its key points cite, the "
+            "first sentence and those, or the first three sentences. Default: lead on "
+            "the embedded model, abstractive on an endpoint.",
         ),
         click.option(
             "--examples/--no-examples",

@@ -20,7 +20,7 @@ EMBEDDED_ALIASES = frozenset({EMBEDDED_MODEL, "embedded", "smollm2", "smollm2-13
 Strategy = Literal["per_task", "combined"]
 ModeName = Literal["auto", "tools", "json_schema", "json", "md_json"]
 BackendName = Literal["embedded", "openai"]
-SummaryStyle = Literal["abstractive", "extractive", "lead"]
+SummaryStyle = Literal["abstractive", "extractive", "lead", "lead3"]
 ClaimLabels = Literal["auto", "tuned", "scores", "generated", "rule"]
 Extraction = Literal["auto", "tuned", "model", "rule"]
 HeadlineName = Literal["model", "tuned", "rule"]
@@ -81,7 +81,8 @@ class Settings(BaseSettings):
         description="abstractive: the model writes the summary; extractive: the summary is "
         "the article's own sentences that the model's key points cite, so it cannot add "
         "facts; lead: the article's first sentence, then the sentences the key points "
-        "cite. Unset: lead for the embedded model, abstractive for an endpoint.",
+        "cite; lead3: the article's first three sentences, whatever the model says. "
+        "Unset: lead for the embedded model, abstractive for an endpoint.",
     )
     headline: HeadlineName = Field(
         default="model",

@@ -121,11 +121,15 @@ def test_headline_metrics(shared_data: Path) -> None:
 
 
 def test_the_rule_headline_is_the_title_else_the_first_sentence(seed_text: str) -> None:
-    settings = load_settings(headline="rule", summary="lead", threads=1)
+    # With the Lead-3 summary, the rules of both headline and summary text.
+    settings = load_settings(headline="rule", summary="lead3", threads=1)
     pipeline = Pipeline(settings, EmbeddedBackend(settings))
     untitled = Article.from_text(seed_text)
     analysis = pipeline.run(untitled)
-    assert analysis.summary.headline == " ".join(untitled.sentence_text(1).split())
+    first = [" ".join(untitled.sentence_text(n).split()) for n in (1, 2, 3)]
+    assert analysis.summary.headline == first[0]
+    # summary=lead3: the first three sentences, whatever the key points cite.
+    assert analysis.summary.text == " ".join(first) and analysis.summary.key_points
     # Neither the headline nor the summary's text is the model's: nothing to recheck.
     assert "recheck" not in analysis.metadata.prompt_versions
     titled = Article.from_text(seed_text, title="Choe Son-hui visits Beijing")

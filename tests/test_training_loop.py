@@ -359,3 +359,32 @@ def _sha256(path: Path) -> str:
     from training.data import sha256_of
 
     return sha256_of(path)
+
+
+@pytest.mark.slow
+@needs_train_extra
+def test_a_run_can_start_from_an_earlier_adapter(
+    data_dir: Path, uninterrupted: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert _train(data_dir, uninterrupted, "--export-only") == 0
+    earlier = uninterrupted / "adapter"
+    # The starting adapter is part of the run: the same folder without it is refused.
+    assert _train(data_dir, tmp_path / "on", "--no-export", "--init-from", str(earlier)) == 0
+    assert _train(data_dir, tmp_path / "on", "--no-export") == 1
+    assert "init_from" in capsys.readouterr().err
+    # With no learning the run ends with the very weights it started from.
+    frozen = tmp_path / "frozen"
+    assert _train(data_dir, frozen, "--no-export", "--lr", "0", "--init-from", str(earlier)) == 0
+    first, again = _checkpoint(uninterrupted), _checkpoint(frozen)
+    assert again["identity"]["init_from"]["path"] == str(earlier.resolve())
+    for name, tensor in first["adapter"].items():
+        assert torch_equal(tensor, again["adapter"][name]), name
+    # An adapter of another shape is refused in one line.
+    assert _train(data_dir, tmp_path / "other", "--rank", "8", "--init-from", str(earlier)) == 1
+    assert "give the same --rank" in capsys.readouterr().err
+
+
+def torch_equal(one: Any, other: Any) -> bool:
+    import torch
+
+    return bool(torch.equal(one, other))

@@ -2,6 +2,7 @@
 
     python -m training.train --data DIR --out DIR [--steps N | --epochs E] [--max-tokens T]
         [--batch B] [--lr LR] [--rank R] [--seed S] [--threads N] [--time-limit MINUTES]
+        [--init-from ADAPTER_DIR]
 
 DIR is a folder written by ``python -m training.prepare`` (train.jsonl, heldout.jsonl,
 data_manifest.json). The run checkpoints into ``OUT/checkpoint/`` every
@@ -59,6 +60,12 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--lr", type=float, default=2e-4, help="peak learning rate")
     parser.add_argument("--warmup", type=int, help="warm-up steps (default: 3%% of the steps)")
     parser.add_argument("--rank", type=int, default=16)
+    parser.add_argument(
+        "--init-from",
+        type=Path,
+        help="start from this LoRA adapter (a PEFT folder: an earlier run's OUT/adapter) "
+        "instead of a fresh one: training continued on new data",
+    )
     parser.add_argument("--alpha", type=int, help="LoRA alpha (default: twice the rank)")
     parser.add_argument("--dropout", type=float, default=0.05, help="LoRA dropout")
     parser.add_argument("--seed", type=int, default=0)
@@ -150,6 +157,9 @@ def run(args: argparse.Namespace, command: str) -> int:
         "data": data.fingerprint(),
         "base_sha256": base_sha256,
     }
+    initial = _initial_adapter(args.init_from, shape) if args.init_from else None
+    if initial is not None:
+        identity["init_from"] = initial[0]
     folder = args.out / "checkpoint"
     saved = checkpoint.load(folder)
     if saved is not None and saved["identity"] != identity:
@@ -165,6 +175,9 @@ def run(args: argparse.Namespace, command: str) -> int:
     model = with_lora(load_base(model_path), shape)
     adam, lr = loop.optimiser(model, schedule)
     progress = checkpoint.Progress()
+    if saved is None and initial is not None:
+        set_peft_model_state_dict(model, initial[1])
+        print(f"started from the adapter in {args.init_from}", flush=True)
     if saved is not None:
         set_peft_model_state_dict(model, saved["adapter"])
         adam.load_state_dict(saved["optimizer"])
@@ -230,6 +243,30 @@ def run(args: argparse.Namespace, command: str) -> int:
     path = write(args.out, manifest)
     print(f"wrote {adapter} ({adapter.stat().st_size:,} bytes) and {path}", flush=True)
     return 0
+
+
+def _initial_adapter(folder: Path, shape: LoraShape) -> tuple[dict[str, str], dict[str, Any]]:
+    """The PEFT adapter in ``folder`` (its identity: path and weights' sha256; and its
+    weights), refused unless its shape is the run's: a rank or target modules of its
+    own would not load into this run's LoRA."""
+    from safetensors.torch import load_file
+
+    weights = folder / "adapter_model.safetensors"
+    try:
+        config = json.loads((folder / "adapter_config.json").read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise ValueError(f"--init-from {folder}: not a PEFT adapter folder ({exc})") from None
+    if not weights.is_file():
+        raise ValueError(f"--init-from {folder}: no adapter_model.safetensors in it")
+    found = (config.get("r"), config.get("lora_alpha"), sorted(config.get("target_modules") or []))
+    wanted = (shape.rank, shape.alpha, sorted(TARGET_MODULES))
+    if found != wanted:
+        raise ValueError(
+            f"--init-from {folder}: rank, alpha and modules {found} are not this run's "
+            f"{wanted}; give the same --rank and --alpha"
+        )
+    identity = {"path": str(folder.resolve()), "sha256": sha256_of(weights)}
+    return identity, load_file(str(weights))
 
 
 def _exported_complete(out: Path) -> bool:

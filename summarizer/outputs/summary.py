@@ -1,6 +1,7 @@
 """The summary: headline, text and key points. Sources, by style: ``lead`` (the article's
 first sentence, then the sentences the key points cite), ``extractive`` (the cited
-sentences alone) and ``abstractive`` (the model's own words). Every style takes its key
+sentences alone), ``lead3`` (the first three sentences: the rule news summarisation is
+measured against) and ``abstractive`` (the model's own words). Every style takes its key
 points from the model's summary draft, and its headline from the headline's source
 (:mod:`summarizer.outputs.headline`)."""
 
@@ -52,9 +53,23 @@ class ExtractiveSummary:
         return extractive_summary(key_points, first) or job.echo.text(" ".join(written.split()))
 
 
+class LeadThreeSummary:
+    """The article's first :data:`EXTRACTIVE_SENTENCES` sentences (Lead-3): the rule,
+    whatever the model's key points cite."""
+
+    name: SummaryStyle = "lead3"
+
+    def text(self, job: Job, key_points: Sequence[KeyPoint], written: str) -> str:
+        article = job.article
+        count = min(EXTRACTIVE_SENTENCES, len(article.sentences))
+        return " ".join(" ".join(article.span(n).text.split()) for n in range(1, count + 1))
+
+
 def summary_source(style: SummaryStyle) -> SummarySource:
     if style == "abstractive":
         return AbstractiveSummary()
+    if style == "lead3":
+        return LeadThreeSummary()
     return ExtractiveSummary(lead=style == "lead")
 
 
