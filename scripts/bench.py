@@ -18,6 +18,8 @@ g  time and output tokens per article (with its claims) on the embedded model: t
 h  storylines of 10,000 generated analyses at a news feed's overlap (stories of 1 to
    200 articles, heavy-tailed; kinds of event shared between stories): wall time and
    peak memory of `summarizer storylines`, and how well it recovers the stories.
+i  time and output tokens per article (with its claims) on the embedded model with a
+   LoRA adapter (--adapter): every tuned source / the shipped defaults.
 """
 
 from __future__ import annotations
@@ -68,10 +70,13 @@ TARGETS = {
     "f": "< 200 MB",
     "g": "≤ 1.0× time, ≤ 0.5× tokens",
     "h": "≤ 60 s, < 500 MB",
+    "i": "≤ 20 s per article",
 }
 # Row g's "before": the embedded model's defaults until issue 14 (it wrote its events,
 # stances and claim labels).
 PREVIOUS_DEFAULTS: dict[str, Any] = {"extractor": "model", "claim_labels": "generated"}
+# Row i: every source the adapter can take (issue 24).
+TUNED_SOURCES: dict[str, Any] = {"extractor": "tuned", "claim_labels": "tuned", "headline": "tuned"}
 
 
 @dataclass
@@ -203,10 +208,12 @@ def bench_embedded(count: int, rounds: int) -> list[Row]:
 _NUMBERED = re.compile(r"^\[(\d+)\] (.*)$", re.MULTILINE)
 
 
-def bench_defaults(count: int) -> Row:
-    """Time and output tokens per article with their claims, the shipped defaults next
-    to the previous ones, alternating article by article from a cold KV cache."""
-    now, before = Settings(), Settings(**PREVIOUS_DEFAULTS)
+def _side_by_side(
+    now: Settings, before: Settings, count: int
+) -> tuple[dict[str, list[float]], dict[str, list[int]], int]:
+    """Seconds and output tokens per article with its claims under two settings, on one
+    loaded model (``now``'s: a base call with an adapter loaded is the base model's),
+    alternating article by article from a cold KV cache."""
     backend = Recording(now)
     pipelines = {"now": Pipeline(now, backend), "before": Pipeline(before, backend)}
     articles = _articles(count)
@@ -221,9 +228,15 @@ def bench_defaults(count: int) -> Row:
             result = pipe.run(_article(fixture), claims)
             seconds[name].append(time.perf_counter() - started)
             tokens[name].append(result.metadata.usage.completion_tokens)
+    return seconds, tokens, len(articles)
+
+
+def bench_defaults(count: int) -> Row:
+    """Time and output tokens per article with their claims, the shipped defaults next
+    to the previous ones."""
+    seconds, tokens, n = _side_by_side(Settings(), Settings(**PREVIOUS_DEFAULTS), count)
     time_ratio = sum(seconds["now"]) / sum(seconds["before"])
     token_ratio = sum(tokens["now"]) / max(1, sum(tokens["before"]))
-    n = len(articles)
     return Row(
         "g",
         "time and output tokens per article, shipped defaults / previous defaults",
@@ -233,6 +246,28 @@ def bench_defaults(count: int) -> Row:
         f"{sum(tokens['before']) / n:.0f} output tokens per article; previous: "
         + ", ".join(f"{k}={v}" for k, v in PREVIOUS_DEFAULTS.items()),
         {"seconds": seconds, "tokens": tokens},
+    )
+
+
+def bench_adapter(count: int, adapter: str) -> Row:
+    """Time and output tokens per article with every tuned source on (the adapter's
+    events, stances, claim labels and headline) next to the shipped defaults."""
+    tuned = Settings(adapter=adapter, **TUNED_SOURCES)
+    if tuned.adapter_file is None:
+        raise SystemExit("row i needs an adapter: give --adapter FILE (a GGUF LoRA)")
+    seconds, tokens, n = _side_by_side(tuned, Settings(adapter=adapter), count)
+    slowest = max(seconds["now"])
+    return Row(
+        "i",
+        "time and output tokens per article, the adapter's sources / shipped defaults",
+        f"{sum(seconds['now']) / n:.1f} s per article (slowest {slowest:.1f} s), "
+        f"{sum(seconds['now']) / sum(seconds['before']):.2f}× time, "
+        f"{sum(tokens['now']) / max(1, sum(tokens['before'])):.2f}× tokens",
+        f"{n} fixtures with their claims: {sum(seconds['before']) / n:.1f} s with the "
+        f"defaults; {sum(tokens['now']) / n:.0f} vs {sum(tokens['before']) / n:.0f} "
+        f"output tokens per article; adapter {Path(str(tuned.adapter_file)).name}, "
+        + ", ".join(f"{k}={v}" for k, v in TUNED_SOURCES.items()),
+        {"seconds": seconds, "tokens": tokens, "adapter": str(tuned.adapter_file)},
     )
 
 
@@ -512,7 +547,8 @@ def bench_warm_eval(cache: Path, systems: str) -> Row:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--only", default="a,b,c,d,e,f,g,h", help="comma-separated: a,...,h")
+    parser.add_argument("--only", default="a,b,c,d,e,f,g,h", help="comma-separated: a,...,i")
+    parser.add_argument("--adapter", default="auto", help="the GGUF LoRA adapter for i")
     parser.add_argument("--articles", type=int, default=5, help="articles for a, b, c, g")
     parser.add_argument("--rounds", type=int, default=2, help="rounds for a")
     parser.add_argument("--batch-size", type=int, default=10_000, help="articles for f, h")
@@ -548,6 +584,8 @@ def main() -> None:
         done(bench_defaults(options.articles))
     if "h" in wanted:
         done(bench_storylines(options.batch_size))
+    if "i" in wanted:
+        done(bench_adapter(options.articles, options.adapter))
     rows.sort(key=lambda r: r.key)
     print(f"\n{os.cpu_count()} cores; {time.strftime('%Y-%m-%d')}\n")
     print("| | benchmark | measured | target | detail |")

@@ -106,7 +106,9 @@ class ClaimStance(_Model):
         "'unrelated': P(unrelated) from the claim's word overlap with the article, "
         "calibrated on English tuning pairs (null in other languages). scores: the "
         "model's probability for the label after content-free calibration (not measured "
-        "against how often it is right). generated: the model's probability for the "
+        "against how often it is right); with the adapter (claim_labels=tuned), the "
+        "adapter's own probability for the label among the three related ones, whose "
+        "calibration is measured on the tuning halves (docs/training.md). generated: the model's probability for the "
         "label where the endpoint returned log-probabilities (setting logprobs), else "
         "null. The rule's label: null.",
     )
