@@ -108,9 +108,9 @@ class ClaimStance(_Model):
         "model's probability for the label after content-free calibration (not measured "
         "against how often it is right); with the adapter (claim_labels=tuned), the "
         "adapter's own probability for the label among the three related ones, whose "
-        "calibration is measured on the tuning halves (docs/training.md). generated: the model's probability for the "
-        "label where the endpoint returned log-probabilities (setting logprobs), else "
-        "null. The rule's label: null.",
+        "calibration is measured on the tuning halves (docs/training.md). generated: "
+        "the model's probability for the label where the endpoint returned "
+        "log-probabilities (setting logprobs), else null. The rule's label: null.",
     )
     source: LabelSource = Field(default="generated", description="What gave the label.")
     evidence: list[Span] = Field(description="Empty only when the label is 'unrelated'.")

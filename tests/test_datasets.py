@@ -557,3 +557,9 @@ def test_real_casie_dates_and_titles(shared_data: Path) -> None:
     assert len(fixtures) == 5
     assert all(f.published is not None and f.published.year >= 2010 for f in fixtures)
     assert all(f.title for f in fixtures)
+
+
+def test_the_cli_offers_every_dataset() -> None:
+    from summarizer.evaluation.cli import DATASET_NAMES
+
+    assert tuple(DATASET_NAMES) == (*DATASETS, "ecbplus-topics")

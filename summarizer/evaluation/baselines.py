@@ -16,9 +16,18 @@ from typing import Any
 
 from summarizer import claim_labels
 from summarizer.article import Article
+from summarizer.attribution_cues import CUE, QUOTES
+from summarizer.candidates import sentence_names
 from summarizer.evaluation import fnc1_baseline
 from summarizer.evaluation.fixtures import Fixture
-from summarizer.evaluation.records import PredClaim, Prediction, PredSpan, pred_event, pred_stance
+from summarizer.evaluation.records import (
+    PredAttribution,
+    PredClaim,
+    Prediction,
+    PredSpan,
+    pred_event,
+    pred_stance,
+)
 from summarizer.relatedness import gate_config
 from summarizer.rules import rule_items
 from summarizer.schema import ClaimLabel
@@ -118,3 +127,55 @@ class RulesSystem(Lead3System):
                 }
             )
         )
+
+
+class CueSentenceSystem:
+    """The attribution baseline: every sentence with a reporting cue ("said",
+    "according to") is one attribution, its content the whole sentence, its source the
+    name nearest the cue, or none; no summary, events, stances or claims."""
+
+    name = "cue-sentences"
+    replayed_calls = 0
+
+    def cache_parts(self) -> dict[str, Any]:
+        return {"system": self.name}
+
+    def predict(self, fixture: Fixture, article: Article) -> Prediction:
+        names = sentence_names(article)
+        found = []
+        for sentence in article.sentences:
+            text = article.text[sentence.start : sentence.end]
+            cue = CUE.search(text)
+            if cue is None:
+                continue
+            source = _nearest(text, names.get(sentence.number, []), cue.start())
+            found.append(
+                PredAttribution(
+                    source=_span(article, sentence.start, text, source) if source else None,
+                    source_name=source,
+                    cue=PredSpan(
+                        text=cue.group(),
+                        start=sentence.start + cue.start(),
+                        end=sentence.start + cue.end(),
+                    ),
+                    content=PredSpan(text=text, start=sentence.start, end=sentence.end),
+                    kind="direct" if any(q in text for q in QUOTES) else "indirect",
+                )
+            )
+        return Prediction(attributions=found)
+
+    def close(self) -> None:
+        pass
+
+
+def _nearest(text: str, names: list[str], at: int) -> str | None:
+    """The name whose first occurrence in ``text`` is closest to offset ``at``."""
+    placed = [(abs(text.find(n) - at), n) for n in names if text.find(n) >= 0]
+    return min(placed)[1] if placed else None
+
+
+def _span(article: Article, offset: int, text: str, name: str) -> PredSpan:
+    start = offset + text.find(name)
+    return PredSpan(
+        text=article.text[start : start + len(name)], start=start, end=start + len(name)
+    )

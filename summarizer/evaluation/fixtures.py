@@ -60,6 +60,25 @@ class GoldClaim(_Strict):
     label: ClaimLabel
 
 
+class GoldSpan(_Strict):
+    """A stretch of the fixture's text: ``text == Fixture.text[start:end]``."""
+
+    text: str
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+
+
+class GoldAttribution(_Strict):
+    """Who is reported to have said what: each part a list of pieces of the text (a
+    quotation broken by its cue is one content in two pieces)."""
+
+    source: list[GoldSpan] = Field(
+        default_factory=list, description="Who said it, as written ('he'); may be absent."
+    )
+    cue: list[GoldSpan] = Field(default_factory=list, description="'said', 'according to'.")
+    content: list[GoldSpan] = Field(min_length=1, description="What was said.")
+
+
 class Fixture(_Strict):
     """One article with its gold labels. Empty label lists mean "not labelled"."""
 
@@ -92,15 +111,19 @@ class Fixture(_Strict):
     events: list[GoldEvent] = Field(default_factory=list)
     stances: list[GoldStance] = Field(default_factory=list)
     claims: list[GoldClaim] = Field(default_factory=list)
+    attributions: list[GoldAttribution] = Field(
+        default_factory=list, description="Every quotation and paraphrase, with its source."
+    )
     labelled: list[str] = Field(
         default_factory=lambda: ["summary", "events", "stances"],
-        description="Which tasks are labelled: summary, headline, events, stances, claims. A task "
+        description="Which tasks are labelled: summary, headline, events, stances, claims, "
+        "attributions. A task "
         "not listed is not scored (an empty list then means 'unknown', not 'none').",
     )
 
     @model_validator(mode="after")
     def _labels_match(self) -> Fixture:
-        known = {"summary", "headline", "events", "stances", "claims"}
+        known = {"summary", "headline", "events", "stances", "claims", "attributions"}
         if unknown := set(self.labelled) - known:
             raise ValueError(f"unknown task(s) in labelled: {sorted(unknown)}")
         if "claims" in self.labelled and not self.claims:
@@ -109,6 +132,13 @@ class Fixture(_Strict):
             raise ValueError("'summary' is labelled but there are no references or key facts")
         if "headline" in self.labelled and not self.headlines:
             raise ValueError("'headline' is labelled but there are no reference headlines")
+        for number, attribution in enumerate(self.attributions, 1):
+            for piece in (*attribution.source, *attribution.cue, *attribution.content):
+                if self.text[piece.start : piece.end] != piece.text or piece.start > piece.end:
+                    raise ValueError(
+                        f"attribution {number}: {piece.text[:40]!r} is not the text at "
+                        f"{piece.start}-{piece.end}"
+                    )
         cursor = 0
         for number, sentence in enumerate(self.sentences, 1):
             found = self.text.find(sentence, cursor)

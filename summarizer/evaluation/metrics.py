@@ -105,6 +105,18 @@ METRIC_GROUPS: list[tuple[str, list[Metric]]] = [
         ],
     ),
     (
+        # Who said what (PolNeAR): matched by content, strict when the sources match too.
+        "attributions",
+        [
+            Metric("attribution_precision", "precision (strict)"),
+            Metric("attribution_recall", "recall (strict)"),
+            Metric("attribution_f1", "F1 (strict)"),
+            Metric("attribution_recall_named", "recall, sources written as names"),
+            Metric("attribution_source_accuracy", "source right (content matched)"),
+            Metric("attribution_content_f1", "content token F1 (content matched)"),
+        ],
+    ),
+    (
         "claim stance",
         [
             Metric("claim_accuracy", "accuracy"),
@@ -142,7 +154,13 @@ METRICS = {m.key: m for _, group in METRIC_GROUPS for m in group}
 # Metrics whose run-level figure is a ratio of sums over items (micro), not a mean of
 # ratios: (prefix, suffix) of the items' ``{prefix}_tp{suffix}``, ``_predicted`` and
 # ``_gold`` counts, from which ``_precision``, ``_recall`` and ``_f1`` are computed.
-MICRO = [*((p, s) for p in ("event", "stance") for s in ("", "_lenient")), ("split", "")]
+MICRO = [
+    *((p, s) for p in ("event", "stance") for s in ("", "_lenient")),
+    ("split", ""),
+    ("attribution", ""),
+]
+# Recalls of sums over a subset of the gold items: key -> (tp key, gold key).
+MICRO_RECALL = {"attribution_recall_named": ("attribution_tp_named", "attribution_gold_named")}
 GROUP_OF = {m.key: group for group, metrics in METRIC_GROUPS for m in metrics}
 
 

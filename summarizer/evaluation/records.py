@@ -62,6 +62,17 @@ class PredClaim(_Record):
     confidence: float | None = None
 
 
+class PredAttribution(_Record):
+    """Who said what: the source as written (None where none is found) and the name it
+    stands for (a pronoun resolved), the cue and the content, each one stretch."""
+
+    source: PredSpan | None = None
+    source_name: str | None = None
+    cue: PredSpan | None = None
+    content: PredSpan
+    kind: str = "indirect"  # direct (quoted), indirect or mixed
+
+
 class Prediction(_Record):
     headline: str = ""
     summary: str = ""
@@ -70,6 +81,7 @@ class Prediction(_Record):
     events: list[PredEvent] = Field(default_factory=list)
     stances: list[PredStance] = Field(default_factory=list)
     claims: list[PredClaim] = Field(default_factory=list)
+    attributions: list[PredAttribution] = Field(default_factory=list)
     usage: Usage = Field(default_factory=Usage)
     calls: int = 0
     attempts: int = 0
@@ -105,6 +117,7 @@ class Prediction(_Record):
             *(s for e in self.events for s in e.evidence),
             *(s for st in self.stances for s in st.evidence),
             *(s for c in self.claims for s in c.evidence),
+            *(s for a in self.attributions for s in (a.source, a.cue, a.content) if s is not None),
         ]
 
 

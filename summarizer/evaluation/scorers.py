@@ -21,8 +21,15 @@ from rouge_score import rouge_scorer
 from scipy.optimize import linear_sum_assignment
 
 from summarizer.article import Article
-from summarizer.evaluation.fixtures import Fixture, GoldEvent, GoldStance, KeyFact
-from summarizer.evaluation.records import PredEvent, Prediction, PredStance
+from summarizer.evaluation.fixtures import (
+    Fixture,
+    GoldAttribution,
+    GoldEvent,
+    GoldSpan,
+    GoldStance,
+    KeyFact,
+)
+from summarizer.evaluation.records import PredAttribution, PredEvent, Prediction, PredStance
 from summarizer.grounding import content_items, unsupported_content
 from summarizer.outputs.headline import flaw
 from summarizer.schema import ClaimLabel
@@ -528,6 +535,97 @@ def _starts_of(text: str, sentences: Sequence[str]) -> list[int]:
     return starts
 
 
+# --- attributions ---------------------------------------------------------------------
+
+# Pronouns and relatives a source may be written as: a source written so is not a name.
+_PRONOUNS = frozenset(
+    "he she it they we i you who which that his her their its them him us me one".split()  # noqa: SIM905
+)
+_TOKEN = regex.compile(r"[\p{L}\p{N}]+")
+
+
+def attributions(pred: Prediction, gold: Fixture) -> Scores:
+    """Attributions matched one to one by content: a pair counts when the contents
+    overlap by at least half the shorter one's characters. Strict P/R/F1 (the headline
+    figures) also need the sources to match: overlapping spans, or the predicted
+    resolved name equal to or containing the gold source's words ("Donald Trump" for
+    "Trump"); a gold attribution without a source takes any. Over the content pairs:
+    the share whose sources match, and the content's token F1. Recall among gold
+    attributions whose source is a name (not a pronoun or a bare noun)."""
+    found = match(pred.attributions, gold.attributions, _content_overlap)
+    strict = [
+        (p, g)
+        for p, g, _ in found.pairs
+        if _same_source(pred.attributions[p], gold.attributions[g])
+    ]
+    named = [i for i, g in enumerate(gold.attributions) if _is_name(g)]
+    hit = {g for _, g in strict}
+    out = Matching([(p, g, 1.0) for p, g in strict], found.predicted, found.gold).prf("attribution")
+    out["attribution_tp_named"] = float(sum(1 for g in named if g in hit))
+    out["attribution_gold_named"] = float(len(named))
+    if found.pairs:
+        out["attribution_source_accuracy"] = len(strict) / len(found.pairs)
+        out["attribution_content_f1"] = float(
+            np.mean(
+                [
+                    _token_f1(
+                        pred.attributions[p].content.text, _joined(gold.attributions[g].content)
+                    )
+                    for p, g, _ in found.pairs
+                ]
+            )
+        )
+    return out
+
+
+def _chars(pieces: Sequence[GoldSpan]) -> set[int]:
+    return {i for p in pieces for i in range(p.start, p.end)}
+
+
+def _content_overlap(pred: PredAttribution, gold: GoldAttribution) -> float:
+    """The shared characters as a share of the shorter content (0-1)."""
+    mine, theirs = set(range(pred.content.start, pred.content.end)), _chars(gold.content)
+    shorter = min(len(mine), len(theirs))
+    return len(mine & theirs) / shorter if shorter else 0.0
+
+
+def _same_source(pred: PredAttribution, gold: GoldAttribution) -> bool:
+    if not gold.source:
+        return True
+    if pred.source is not None and set(range(pred.source.start, pred.source.end)) & _chars(
+        gold.source
+    ):
+        return True
+    if not pred.source_name:
+        return False
+    said = _tokens(pred.source_name)
+    written = _tokens(_joined(gold.source))
+    return bool(written) and (said == written or set(written) <= set(said))
+
+
+def _is_name(gold: GoldAttribution) -> bool:
+    """A source written as a name: a capitalised word that is not a pronoun."""
+    words = [w for piece in gold.source for w in _TOKEN.findall(piece.text)]
+    return any(w[:1].isupper() and w.lower() not in _PRONOUNS for w in words)
+
+
+def _joined(pieces: Sequence[GoldSpan]) -> str:
+    return " ".join(p.text for p in pieces)
+
+
+def _tokens(text: str) -> list[str]:
+    return [t.lower() for t in _TOKEN.findall(text)]
+
+
+def _token_f1(predicted: str, gold: str) -> float:
+    mine, theirs = Counter(_tokens(predicted)), Counter(_tokens(gold))
+    shared = sum((mine & theirs).values())
+    if not shared:
+        return 0.0
+    precision, recall = shared / sum(mine.values()), shared / sum(theirs.values())
+    return 2 * precision * recall / (precision + recall)
+
+
 def score_item(pred: Prediction, gold: Fixture, article: Article) -> Scores:
     """Every scorer that applies to what the fixture labels."""
     out: Scores = {**grounding(pred, article), **cost(pred), **reading(gold, article)}
@@ -540,4 +638,6 @@ def score_item(pred: Prediction, gold: Fixture, article: Article) -> Scores:
         out.update(stances(pred, gold))
     if "claims" in gold.labelled:
         out.update(claims(pred, gold))
+    if "attributions" in gold.labelled:
+        out.update(attributions(pred, gold))
     return out

@@ -10,6 +10,8 @@
   fair plain-prompt baseline, which differs from the pipeline only by sentence numbering
   and task decomposition.
 - ``lead3``: the first three sentences as the summary; nothing else.
+- ``cue-sentences``: every sentence with a reporting cue as an attribution, its source
+  the name nearest the cue; nothing else.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from summarizer.drafts import Name, exactly, text
 from summarizer.errors import ConfigError, one_line
 from summarizer.evaluation.baselines import (
     ConstantSystem,
+    CueSentenceSystem,
     Fnc1BaselineSystem,
     Lead3System,
     RulesSystem,
@@ -61,6 +64,7 @@ SYSTEMS = (
     *(f"constant:{label}" for label in CLAIM_LABELS),
     *(f"gate:{label}" for label in CLAIM_LABELS if label != "unrelated"),
     "fnc1-baseline",
+    "cue-sentences",
 )
 
 
@@ -105,6 +109,8 @@ def make_system(
         return RulesSystem()
     if name == "fnc1-baseline":
         return Fnc1BaselineSystem()
+    if name == "cue-sentences":
+        return CueSentenceSystem()
     kind, _, label = name.partition(":")
     if kind in ("constant", "gate") and label in CLAIM_LABELS:
         return ConstantSystem(label, gated=kind == "gate")

@@ -7,6 +7,8 @@ loader maps a row onto a :class:`Fixture` that labels only what the dataset anno
   system summaries with their mean expert ratings come from :func:`load_summeval_systems`.
 - ``fnc1``: article bodies with headlines labelled agree/disagree/discuss/unrelated
   (``claims``).
+- ``polnear``: PolNeAR articles with every attribution (``attributions``): source, cue
+  and content as pieces of the text.
 - ``polnear-titles``: PolNeAR articles without their title line, the title as the
   reference headline (``headline``).
 - ``wikievents``, ``ecbplus``, ``casie``: event annotations mapped onto
@@ -56,7 +58,7 @@ from summarizer.evaluation.datasets.ecbplus import (
     ecbplus_fixture,
 )
 from summarizer.evaluation.datasets.fnc1 import fnc1_fixture, fnc1_natural_fixture
-from summarizer.evaluation.datasets.polnear import polnear_titles_fixture
+from summarizer.evaluation.datasets.polnear import polnear_fixture, polnear_titles_fixture
 from summarizer.evaluation.datasets.summeval import (
     SummEvalItem,
     SystemSummary,
@@ -104,6 +106,7 @@ __all__ = [
     "fnc1_natural_fixture",
     "load_dataset",
     "load_summeval_systems",
+    "polnear_fixture",
     "polnear_titles_fixture",
     "sentence_number",
     "summeval_fixture",
@@ -118,6 +121,7 @@ DATASETS = (
     "wikievents",
     "ecbplus",
     "casie",
+    "polnear",
     "polnear-titles",
 )
 
@@ -128,6 +132,7 @@ _MAPPERS: Mapping[str, Callable[[Row, int], Fixture]] = {
     "wikievents": wikievents_fixture,
     "ecbplus": ecbplus_fixture,
     "casie": casie_fixture,
+    "polnear": polnear_fixture,
     "polnear-titles": polnear_titles_fixture,
 }
 # Datasets read from another dataset's file: ``<path>/<file>_dev.jsonl``.
