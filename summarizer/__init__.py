@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from summarizer.schema import (
         Analysis,
         ArticleInfo,
+        Attribution,
         BatchRecord,
         ClaimStance,
         Event,
@@ -48,6 +49,7 @@ __all__ = [
     "Article",
     "ArticleInfo",
     "AsyncSummarizer",
+    "Attribution",
     "BatchRecord",
     "BatchSummary",
     "ClaimStance",
@@ -90,6 +92,7 @@ _LAZY: dict[str, str] = {
     "Article": "summarizer.article",
     "ArticleInfo": "summarizer.schema",
     "AsyncSummarizer": "summarizer.client",
+    "Attribution": "summarizer.schema",
     "BatchRecord": "summarizer.schema",
     "BatchSummary": "summarizer.batch",
     "ClaimStance": "summarizer.schema",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -104,6 +105,11 @@ class Article:
         if not 1 <= number <= len(self.sentences):
             raise IndexError(number)
         return self.sentences[number - 1]
+
+    def sentence_of(self, offset: int) -> int:
+        """The number of the sentence that holds ``offset`` (or last starts before it)."""
+        starts = [s.start for s in self.sentences]
+        return max(1, bisect.bisect_right(starts, offset))
 
     def sentence_text(self, number: int) -> str:
         s = self.sentence(number)

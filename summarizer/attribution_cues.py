@@ -12,18 +12,22 @@ import re
 
 # Reporting verbs, each with the forms that report (the bare form too: "they say").
 _VERBS = """
-say says said tell tells told add adds added state states stated claim claims
-claimed deny denies denied argue argues argued insist insists insisted warn warns
-warned write writes wrote report reports reported announce announces announced
-explain explains explained note notes noted acknowledge acknowledges acknowledged
-admit admits admitted declare declares declared confirm confirms confirmed tweet
-tweets tweeted predict predicts predicted promise promises promised vow vows vowed
-urge urges urged suggest suggests suggested believe believes believed think thinks
-thought ask asks asked contend contends contended maintain maintains maintained
-allege alleges alleged recall recalls recalled describe describes described call
-calls called
+say says said saying tell tells told telling add adds added adding stated claim
+claims claimed claiming deny denies denied denying argue argues argued arguing insist
+insists insisted warn warns warned warning write writes wrote report reports reported
+announce announces announced explain explains explained note notes noted noting
+acknowledge acknowledges acknowledged admit admits admitted declare declares declared
+confirm confirms confirmed tweeted predict predicts predicted promise promises
+promised promising vow vows vowed urge urges urged suggest suggests suggested believe
+believes believed think thinks thought ask asks asked contend contends contended
+maintain maintains maintained allege alleges alleged recalled describe describes
+described show shows showed showing find finds found cite cites cited citing
+criticize criticizes criticized estimate estimates estimated indicate indicates
+indicated echo echoes echoed insisting mocked accused accuses blamed blames
 """.split()  # noqa: SIM905
-_PHRASES = ["according to"]
-CUE = re.compile(r"\b(?:" + "|".join(map(re.escape, [*_PHRASES, *_VERBS])) + r")\b", re.IGNORECASE)
+_PHRASES = ["according to", "According to"]
+# Case-sensitive: reporting verbs are written in lower case ("State" and "States" name
+# places, "CLAIMS" shouts a headline).
+CUE = re.compile(r"\b(?:" + "|".join(map(re.escape, [*_PHRASES, *_VERBS])) + r")\b")
 # Quotation marks of the Latin, CJK and guillemet traditions.
 QUOTES = '"“”„‟«»‹›「」『』'

@@ -104,6 +104,12 @@ def model_options(func: F) -> F:
             "an endpoint.",
         ),
         click.option(
+            "--attributions",
+            type=click.Choice(["rule", "none"]),
+            help="Who said what: by rule (cues, quotation marks, speakers' turns), or "
+            "not looked for. Default: rule.",
+        ),
+        click.option(
             "--claim-labels",
             type=click.Choice(["auto", "tuned", "scores", "generated", "rule"]),
             help="Labels of related claims (a lexical gate decides 'unrelated'). Default: "

@@ -257,6 +257,7 @@ class Pipeline:
         summary = summary_of(job, sources.summary, sources.headline, drafts)
         events = events_of(job, sources.events, drafts)
         stances = stances_of(job, sources.stances, drafts)
+        attributions = sources.attributions.found(job)
 
         warnings = grounding.unsupported_warnings(article, summary, events, stances)
         if unverified := sum(c.unverified for c in chunks):
@@ -308,6 +309,7 @@ class Pipeline:
             events=events,
             stances=stances,
             claims=labels,
+            attributions=attributions,
             metadata=metadata,
         )
 

@@ -8,7 +8,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from summarizer.schema import Analysis, Metadata, Span
+from summarizer.schema import Analysis, Attribution, Metadata, Span
 
 _POSITION_STYLE = {"support": "green", "oppose": "red", "neutral": "white", "mixed": "yellow"}
 
@@ -19,6 +19,8 @@ def render(analysis: Analysis, console: Console) -> None:
         console.print(_events(analysis))
     if analysis.stances:
         console.print(_stances(analysis))
+    if analysis.attributions:
+        console.print(_attributions(analysis))
     if analysis.claims:
         console.print(_claims(analysis))
     console.print(_footer(analysis))
@@ -81,6 +83,22 @@ def _stances(a: Analysis) -> Table:
             s.attribution or "",
             _cites(s.evidence),
         )
+    return table
+
+
+def _attributions(a: Analysis) -> Table:
+    """Who said what, grouped by source: 'Donald Trump — 4', then what each said."""
+    table = Table(title="Attributions", title_justify="left", box=box.SIMPLE_HEAD, expand=True)
+    for column in ("source", "said", "kind", "src"):
+        table.add_column(column, overflow="fold")
+    groups: dict[str, list[Attribution]] = {}
+    for t in a.attributions:
+        who = t.source_name or (t.source.text if t.source else "(no source)")
+        groups.setdefault(who, []).append(t)
+    for who, said in groups.items():
+        for i, t in enumerate(said):
+            label = f"{who} — {len(said)}" if i == 0 else ""
+            table.add_row(label, t.content.text, t.kind, str(t.content.sentence))
     return table
 
 

@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-SCHEMA_VERSION = "1.3"
+SCHEMA_VERSION = "1.4"
 
 EventStatus = Literal["happened", "ongoing", "planned", "expected", "possible", "denied"]
 Position = Literal["support", "oppose", "neutral", "mixed"]
@@ -20,6 +20,7 @@ ClaimLabel = Literal["agree", "disagree", "discuss", "unrelated"]
 # What gave a label: the lexical gate, the model's scores for each label, the model's
 # generated answer, or a fixed rule used where the model does no better than one.
 LabelSource = Literal["gate", "scores", "generated", "rule"]
+AttributionKind = Literal["direct", "indirect", "mixed"]
 
 
 class _Model(BaseModel):
@@ -189,14 +190,42 @@ class ArticleInfo(_Model):
     sentences: int
 
 
+class Attribution(_Model):
+    """Who is reported to have said what: every quotation and paraphrase of the article,
+    each part an exact span computed by code."""
+
+    source: Span | None = Field(
+        description="Who said it, as the article writes it ('he', 'a spokesman'); null "
+        "where the article names no source."
+    )
+    source_name: str | None = Field(
+        default=None,
+        description="The name the source stands for: a pronoun's antecedent, or the "
+        "fullest form of a name in the article ('Donald Trump' for 'he' or 'Trump'); "
+        "null where none is found.",
+    )
+    cue: Span = Field(description="What marks the report: 'said', 'according to', ':'.")
+    content: Span = Field(description="What was said.")
+    kind: AttributionKind = Field(
+        description="direct: a quotation; indirect: a paraphrase; mixed: a paraphrase that quotes."
+    )
+
+
 class Analysis(_Model):
-    """Summary, events, stances and claim stances of one article, all grounded."""
+    """Summary, events, stances, claim stances and attributions of one article, all
+    grounded."""
 
     article: ArticleInfo
     summary: Summary
     events: list[Event]
     stances: list[Stance]
     claims: list[ClaimStance]
+    attributions: list[Attribution] = Field(
+        default_factory=list,
+        max_length=60,
+        description="Every quotation and paraphrase, in the article's order (at most 60); "
+        "added in schema 1.4.",
+    )
     metadata: Metadata
 
 

@@ -24,6 +24,7 @@ SummaryStyle = Literal["abstractive", "extractive", "lead", "lead3"]
 ClaimLabels = Literal["auto", "tuned", "scores", "generated", "rule"]
 Extraction = Literal["auto", "tuned", "model", "rule"]
 HeadlineName = Literal["model", "tuned", "rule"]
+AttributionName = Literal["rule", "none"]
 # What the pipeline asks for and does with the answers, beside how each call is made:
 # part of an analysis's cache key, and what eval variants sharing one loaded model vary.
 PIPELINE_OPTIONS = (
@@ -37,6 +38,7 @@ PIPELINE_OPTIONS = (
     "claim_labels",
     "candidates",
     "extractor",
+    "attributions",
 )
 
 
@@ -118,6 +120,12 @@ class Settings(BaseSettings):
         "tuned: the embedded model lists them through its LoRA adapter (`adapter`); "
         "rule: a rule over the names in each sentence (summarizer.rules), no call. "
         "Unset: the measured best for the embedded model, model for an endpoint.",
+    )
+    attributions: AttributionName = Field(
+        default="rule",
+        description="How the article's attributions (who said what) are found: rule: "
+        "reporting cues ('said', 'according to'), quotation marks and speakers' turns, "
+        "no call (summarizer.attributions); none: not looked for.",
     )
     candidates: bool = Field(
         default=False,

@@ -17,6 +17,7 @@ from typing import Any
 from summarizer import claim_labels
 from summarizer.article import Article
 from summarizer.attribution_cues import CUE, QUOTES
+from summarizer.attributions import Found, Piece, rule_attributions
 from summarizer.candidates import sentence_names
 from summarizer.evaluation import fnc1_baseline
 from summarizer.evaluation.fixtures import Fixture
@@ -111,7 +112,8 @@ class Fnc1BaselineSystem:
 
 
 class RulesSystem(Lead3System):
-    """Lead-3, and events and stances by rule (:func:`summarizer.rules.rule_items`)."""
+    """Lead-3, events and stances by rule (:func:`summarizer.rules.rule_items`) and
+    attributions by rule (:func:`summarizer.attributions.rule_attributions`)."""
 
     name = "rules"
 
@@ -124,9 +126,23 @@ class RulesSystem(Lead3System):
                 update={
                     "events": [pred_event(e) for e in events],
                     "stances": [pred_stance(s) for s in stances],
+                    "attributions": [_pred_attribution(a) for a in rule_attributions(article)],
                 }
             )
         )
+
+
+def _pred_attribution(found: Found) -> PredAttribution:
+    def span(piece: Piece) -> PredSpan:
+        return PredSpan(text=piece.text, start=piece.start, end=piece.end)
+
+    return PredAttribution(
+        source=span(found.source) if found.source else None,
+        source_name=found.name,
+        cue=span(found.cue),
+        content=span(found.content),
+        kind=found.kind,
+    )
 
 
 class CueSentenceSystem:

@@ -105,6 +105,16 @@ class Prediction(_Record):
                 )
                 for c in a.claims
             ],
+            attributions=[
+                PredAttribution(
+                    source=_span(t.source) if t.source else None,
+                    source_name=t.source_name,
+                    cue=_span(t.cue),
+                    content=_span(t.content),
+                    kind=t.kind,
+                )
+                for t in a.attributions
+            ],
             usage=a.metadata.usage,
             calls=a.metadata.calls,
             attempts=a.metadata.attempts,
@@ -122,7 +132,11 @@ class Prediction(_Record):
 
 
 def _spans(evidence: Sequence[Span]) -> list[PredSpan]:
-    return [PredSpan(text=s.text, start=s.start, end=s.end) for s in evidence]
+    return [_span(s) for s in evidence]
+
+
+def _span(span: Span) -> PredSpan:
+    return PredSpan(text=span.text, start=span.start, end=span.end)
 
 
 def pred_event(e: Event) -> PredEvent:

@@ -1,4 +1,5 @@
-"""The analysis's outputs: summary, headline, events, stances and claim labels.
+"""The analysis's outputs: summary, headline, events, stances, claim labels and
+attributions.
 
 Each output has one interface and interchangeable sources, chosen by one setting:
 
@@ -12,6 +13,7 @@ plan, and hands the drafts back to each source for its items. A source never loo
 another output's setting.
 """
 
+from summarizer.outputs.attributions import AttributionSource, attribution_source
 from summarizer.outputs.claims import ClaimSource, claim_source
 from summarizer.outputs.events import EventSource, event_source
 from summarizer.outputs.headline import HeadlineSource, headline_source
@@ -20,6 +22,7 @@ from summarizer.outputs.stances import StanceSource, stance_source
 from summarizer.outputs.summary import SummarySource, summary_source
 
 __all__ = [
+    "AttributionSource",
     "ClaimSource",
     "EventSource",
     "HeadlineSource",
@@ -27,6 +30,7 @@ __all__ = [
     "Sources",
     "StanceSource",
     "SummarySource",
+    "attribution_source",
     "claim_source",
     "event_source",
     "headline_source",

@@ -8,6 +8,7 @@ from functools import cached_property
 from summarizer.article import Article
 from summarizer.echo import EchoGuard
 from summarizer.errors import ConfigError
+from summarizer.outputs.attributions import AttributionSource, attribution_source
 from summarizer.outputs.claims import ClaimSource, claim_source
 from summarizer.outputs.events import EventSource, event_source
 from summarizer.outputs.headline import HeadlineSource, asks_headline, headline_source
@@ -27,6 +28,7 @@ class Sources:
     events: EventSource
     stances: StanceSource
     claims: ClaimSource
+    attributions: AttributionSource
 
     @property
     def extraction_tasks(self) -> tuple[Task, ...]:
@@ -67,6 +69,7 @@ def sources_for(settings: Settings, *, can_score: bool) -> Sources:
         events=event_source(settings.extraction),
         stances=stance_source(settings.extraction),
         claims=claims,
+        attributions=attribution_source(settings.attributions),
     )
     if "tuned" in sources.names and settings.adapter_file is None:
         raise ConfigError(
