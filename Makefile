@@ -11,7 +11,7 @@ DATA ?= ../shared/data
 # with the embedded model on 2 cores).
 CI_LIMIT ?= 3
 
-.PHONY: run test lint browser schemas eval eval-datasets eval-strategies meta eval-ci reference bench clean eval-adapter eval-adapter-claims eval-adapter-events eval-adapter-summary
+.PHONY: run test lint browser schemas eval eval-datasets eval-strategies meta eval-ci reference bench clean eval-adapter eval-adapter-claims eval-adapter-events eval-adapter-summary eval-attributions
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -82,6 +82,11 @@ eval-strategies: $(STAMP)
 
 meta: $(STAMP)
 	$(BIN)/summarizer eval meta $(DATA)
+
+## Attributions (issue 25) on PolNeAR dev's tuning half, where their sources are
+## chosen: the rule (in `rules`) against the cue-sentence baseline; no model call.
+eval-attributions: $(STAMP)
+	$(BIN)/summarizer eval --dataset polnear $(DATA) --half tune --systems rules,cue-sentences --no-cache --quiet --out $(REF)/polnear-tune
 
 ## The tuned model (issue 24) on the tuning halves, where each output's source is
 ## chosen: its claim labels against the rule, the base model's scores, the FNC-1
