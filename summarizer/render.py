@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich import box
+from rich.cells import cell_len
 from rich.console import Console, Group, RenderableType
 from rich.panel import Panel
 from rich.table import Table
@@ -52,30 +53,46 @@ def _summary(a: Analysis) -> RenderableType:
     return Panel(body, title=f"{title}{dated}", title_align="left", box=box.ROUNDED)
 
 
-def _events(a: Analysis) -> Table:
-    table = Table(title="Events", title_justify="left", box=box.SIMPLE_HEAD, expand=True)
-    for column in ("who", "did what", "to whom", "when", "where", "status", "src"):
-        table.add_column(column, overflow="fold")
-    for e in a.events:
-        when = " / ".join(x for x in (e.time_text, e.date.isoformat() if e.date else None) if x)
-        table.add_row(
-            ", ".join(e.actors),
-            e.action,
-            ", ".join(e.targets),
-            when,
-            e.location or "",
-            e.status,
-            _cites(e.evidence),
-        )
+def _table(title: str, columns: tuple[str, ...], rows: list[tuple[RenderableType, ...]]) -> Table:
+    """A table whose columns are never narrower than their longest word (up to
+    :data:`LONGEST_WORD`), so that a narrow terminal wraps between words, not inside
+    them ("internationa / l")."""
+    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, expand=True)
+    for i, column in enumerate(columns):
+        words = [w for row in rows for w in str(row[i]).split()] + column.split()
+        longest = max((cell_len(w) for w in words), default=1)
+        table.add_column(column, overflow="fold", min_width=min(longest, LONGEST_WORD))
+    for row in rows:
+        table.add_row(*row)
     return table
 
 
+# A longer word is folded: a URL or a run of Chinese has no space to wrap at.
+LONGEST_WORD = 16
+
+
+def _events(a: Analysis) -> Table:
+    rows: list[tuple[RenderableType, ...]] = []
+    for e in a.events:
+        when = " / ".join(x for x in (e.time_text, e.date.isoformat() if e.date else None) if x)
+        rows.append(
+            (
+                ", ".join(e.actors),
+                e.action,
+                ", ".join(e.targets),
+                when,
+                e.location or "",
+                e.status,
+                _cites(e.evidence),
+            )
+        )
+    columns = ("who", "did what", "to whom", "when", "where", "status", "src")
+    return _table("Events", columns, rows)
+
+
 def _stances(a: Analysis) -> Table:
-    table = Table(title="Stances", title_justify="left", box=box.SIMPLE_HEAD, expand=True)
-    for column in ("holder", "position", "toward", "claim", "according to", "src"):
-        table.add_column(column, overflow="fold")
-    for s in a.stances:
-        table.add_row(
+    rows: list[tuple[RenderableType, ...]] = [
+        (
             s.holder,
             Text(s.position, style=_POSITION_STYLE[s.position]),
             s.target,
@@ -83,32 +100,31 @@ def _stances(a: Analysis) -> Table:
             s.attribution or "",
             _cites(s.evidence),
         )
-    return table
+        for s in a.stances
+    ]
+    columns = ("holder", "position", "toward", "claim", "according to", "src")
+    return _table("Stances", columns, rows)
 
 
 def _attributions(a: Analysis) -> Table:
     """Who said what, grouped by source: 'Donald Trump — 4', then what each said."""
-    table = Table(title="Attributions", title_justify="left", box=box.SIMPLE_HEAD, expand=True)
-    for column in ("source", "said", "kind", "src"):
-        table.add_column(column, overflow="fold")
     groups: dict[str, list[Attribution]] = {}
     for t in a.attributions:
         who = t.source_name or (t.source.text if t.source else "(no source)")
         groups.setdefault(who, []).append(t)
-    for who, said in groups.items():
-        for i, t in enumerate(said):
-            label = f"{who} — {len(said)}" if i == 0 else ""
-            table.add_row(label, t.content.text, t.kind, str(t.content.sentence))
-    return table
+    rows: list[tuple[RenderableType, ...]] = [
+        (f"{who} — {len(said)}" if i == 0 else "", t.content.text, t.kind, str(t.content.sentence))
+        for who, said in groups.items()
+        for i, t in enumerate(said)
+    ]
+    return _table("Attributions", ("source", "said", "kind", "src"), rows)
 
 
 def _claims(a: Analysis) -> Table:
-    table = Table(title="Claims", title_justify="left", box=box.SIMPLE_HEAD, expand=True)
-    for column in ("claim", "article's stance", "src"):
-        table.add_column(column, overflow="fold")
-    for c in a.claims:
-        table.add_row(c.claim, c.label, _cites(c.evidence))
-    return table
+    rows: list[tuple[RenderableType, ...]] = [
+        (c.claim, c.label, _cites(c.evidence)) for c in a.claims
+    ]
+    return _table("Claims", ("claim", "article's stance", "src"), rows)
 
 
 def _footer(a: Analysis) -> RenderableType:

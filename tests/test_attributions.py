@@ -12,6 +12,7 @@ from summarizer.attributions import rule_attributions
 from summarizer.backends.embedded import EmbeddedBackend
 from summarizer.pipeline import Pipeline
 from summarizer.render import render
+from summarizer.schema import Stance
 from summarizer.settings import load_settings
 
 TEXT = (
@@ -85,5 +86,20 @@ def test_the_analysis_carries_them_and_the_terminal_groups_them(seed_text: str) 
     render(analysis, Console(file=out, width=80))
     shown = out.getvalue()
     assert "Attributions" in shown and "Donald Trump — 2" in shown
+    # Every table wraps between words in an 80-column terminal: the README's stance
+    # claim once came out as "internationa / l".
+    stance = Stance(
+        holder="North Korea's Kim Jong-un",
+        target="US President Donald Trump",
+        position="support",
+        claim="is willing to strengthen coordination and co-operation with the in "
+        "international and",
+        attribution="KCNA",
+        evidence=[first.content],
+    )
+    out = io.StringIO()
+    render(analysis.model_copy(update={"stances": [stance] * 3}), Console(file=out, width=80))
+    words = {w for line in out.getvalue().splitlines() for w in line.replace("│", " ").split()}
+    assert {"international", "co-operation", "coordination", "strengthen"} <= words
     none = load_settings(summary="lead3", headline="rule", attributions="none", threads=1)
     assert Pipeline(none, EmbeddedBackend(none)).run(Article.from_text(TEXT)).attributions == []
