@@ -51,8 +51,14 @@ def polnear_fixture(row: Row, line: int) -> Fixture:
     )
 
 
-def _attribution(raw: dict[str, list[dict[str, object]]]) -> GoldAttribution:
+def _attribution(raw: object) -> GoldAttribution:
+    if not isinstance(raw, dict):
+        raise ValueError("an attribution is not an object")
+
     def pieces(key: str) -> list[GoldSpan]:
-        return [GoldSpan.model_validate(p) for p in raw.get(key) or []]
+        found = raw.get(key) or []
+        if not isinstance(found, list):
+            raise ValueError(f"an attribution's {key!r} is not a list")
+        return [GoldSpan.model_validate(p) for p in found]
 
     return GoldAttribution(source=pieces("source"), cue=pieces("cue"), content=pieces("content"))
