@@ -694,3 +694,21 @@ def test_every_committed_adapter_was_trained_on_allowed_sources_only(
     assert hashlib.sha256(adapter).hexdigest() == manifest["adapter"]["sha256"]
     exclusions = load_exclusions(shared_data / "training_exclusions.json")
     assert check_manifest(data_manifest, exclusions) == []
+
+
+def test_a_cap_per_task_keeps_at_most_that_many(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    corpus = _casie_corpus(tmp_path / "casie", ["9001", "9002", "9003"])
+    exclusions = _exclusions_file(tmp_path / "shared")
+    out = tmp_path / "out"
+    argv = ["--casie", str(corpus), "--out", str(out), "--exclusions", str(exclusions)]
+    assert prepare.main([*argv, "--cap", "events=1"]) == 0
+    manifest = json.loads((out / "data_manifest.json").read_text(encoding="utf-8"))
+    assert manifest["caps"] == {"events": 1}
+    assert manifest["examples"]["train"] + manifest["examples"]["heldout"] == 1
+    assert sum(manifest["capped"]["events"].values()) == 2
+    with pytest.raises(SystemExit) as stopped:
+        prepare.main([*argv, "--cap", "summaries=1"])
+    assert stopped.value.code == 2
+    assert "unknown task 'summaries'" in capsys.readouterr().err

@@ -1,7 +1,8 @@
 """Prepare the training data: public annotations as the pipeline's own requests.
 
     python -m training.prepare --casie DIR --ecbplus DIR --fnc1 DIR --polnear DIR --out DIR
-                               [--max-per-task N] [--seed S] [--heldout-share F]
+                               [--max-per-task N] [--cap TASK=N ...] [--seed S]
+                               [--heldout-share F]
     python -m training.prepare --fixtures evals/fixtures --out DIR    # the CI smoke set
 
 Each DIR is a checkout of a public corpus (Ebiquity/CASIE; cltl/ecbPlus with ECB+.zip
@@ -51,6 +52,7 @@ CORPORA: dict[str, Reader] = {
 def main(argv: Sequence[str] | None = None) -> int:
     given_args = list(sys.argv[1:] if argv is None else argv)
     args = _parser().parse_args(given_args)
+    args.cap = dict(args.cap)
     args.command = shlex.join(["python", "-m", "training.prepare", *given_args])
     started = time.perf_counter()
     try:
@@ -96,8 +98,9 @@ def prepare(
     capped: dict[str, dict[str, int]] = {}
     for task in TASKS:
         ones = [e for e in examples if e.task == task]
-        if args.max_per_task is not None:
-            ones, dropped = sampling.capped(ones, args.max_per_task, args.seed, _stratum)
+        cap = args.cap.get(task, args.max_per_task)
+        if cap is not None:
+            ones, dropped = sampling.capped(ones, cap, args.seed, _stratum)
             capped[task] = dict(sorted(dropped.items()))
         kept += ones
     held = sampling.held_back(
@@ -118,6 +121,7 @@ def prepare(
         "command": args.command,
         "seed": args.seed,
         "max_per_task": args.max_per_task,
+        "caps": dict(sorted(args.cap.items())),
         "heldout_share": args.heldout_share,
         "exclusions": {"path": str(exclusions.path), "sha256": exclusions.sha256},
         "pipeline": {
@@ -241,6 +245,14 @@ def _parser() -> argparse.ArgumentParser:
         type=_positive,
         help="keep at most N examples of each task, the label mix kept (seeded)",
     )
+    parser.add_argument(
+        "--cap",
+        type=_cap,
+        action="append",
+        default=[],
+        metavar="TASK=N",
+        help="keep at most N examples of TASK (over --max-per-task; repeatable)",
+    )
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument(
         "--heldout-share",
@@ -255,6 +267,13 @@ def _parser() -> argparse.ArgumentParser:
         help=f"training_exclusions.json (default {DEFAULT_PATH})",
     )
     return parser
+
+
+def _cap(text: str) -> tuple[str, int]:
+    task, _, count = text.partition("=")
+    if task not in TASKS:
+        raise argparse.ArgumentTypeError(f"unknown task {task!r}: one of {', '.join(TASKS)}")
+    return task, _positive(count)
 
 
 def _share(text: str) -> float:
