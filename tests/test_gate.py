@@ -277,6 +277,7 @@ def test_the_ci_floors_name_known_metrics_and_the_reference_meets_them() -> None
         "fnc1",
         "fnc1-natural",
         "casie",
+        "polnear-titles",
         "ecbplus-topics",
     }
     fixtures = floors["fixtures"]

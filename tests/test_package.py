@@ -19,6 +19,7 @@ DOCUMENTED = {
     "Article",
     "ArticleInfo",
     "AsyncSummarizer",
+    "Attribution",
     "ClaimStance",
     "ConfigError",
     "EndpointError",

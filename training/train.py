@@ -163,7 +163,8 @@ def run(args: argparse.Namespace, command: str) -> int:
     folder = args.out / "checkpoint"
     saved = checkpoint.load(folder)
     if saved is not None and saved["identity"] != identity:
-        differ = sorted(k for k in identity if saved["identity"].get(k) != identity[k])
+        keys = identity.keys() | saved["identity"].keys()
+        differ = sorted(k for k in keys if saved["identity"].get(k) != identity.get(k))
         raise ValueError(
             f"{folder} holds a run with other settings or data ({', '.join(differ)}): "
             "give a new --out, or the same settings to continue it"
