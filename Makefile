@@ -11,7 +11,7 @@ DATA ?= ../shared/data
 # with the embedded model on 2 cores).
 CI_LIMIT ?= 3
 
-.PHONY: run test lint browser schemas eval eval-datasets eval-strategies meta eval-ci reference bench clean eval-adapter eval-adapter-claims eval-adapter-events eval-adapter-summary eval-attributions
+.PHONY: run test lint browser schemas eval eval-datasets eval-strategies meta eval-ci reference bench clean eval-adapter eval-adapter-claims eval-adapter-events eval-adapter-summary eval-attributions eval-attributions-report train-attributions
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -84,9 +84,21 @@ meta: $(STAMP)
 	$(BIN)/summarizer eval meta $(DATA)
 
 ## Attributions (issue 25) on PolNeAR dev's tuning half, where their sources are
-## chosen: the rule (in `rules`) against the cue-sentence baseline; no model call.
+## chosen: the rule (in `rules`), the learned tagger and the two combined against the
+## cue-sentence baseline; no model call. Then the same on the reporting half, once.
+ATTRIBUTION_SYSTEMS := rules,tagger,combined,cue-sentences
 eval-attributions: $(STAMP)
-	$(BIN)/summarizer eval --dataset polnear $(DATA) --half tune --systems rules,cue-sentences --no-cache --quiet --out $(REF)/polnear-tune
+	$(BIN)/summarizer eval --dataset polnear $(DATA) --half tune --systems $(ATTRIBUTION_SYSTEMS) --no-cache --quiet --out $(REF)/polnear-tune
+
+eval-attributions-report: $(STAMP)
+	$(BIN)/summarizer eval --dataset polnear $(DATA) --half report --systems $(ATTRIBUTION_SYSTEMS) --no-cache --quiet --out $(REF)/polnear-report
+
+## Train the attribution tagger (a CRF) on PolNeAR's data/train: POLNEAR is a checkout
+## of networkdynamics/PolNeAR; the model and its manifest go to summarizer/taggers/.
+POLNEAR ?= ../corpora/polnear
+TAGGER_ARGS ?=
+train-attributions: $(STAMP)
+	$(BIN)/python -m training.attribution_crf --polnear $(POLNEAR) --out summarizer/taggers $(TAGGER_ARGS)
 
 ## The tuned model (issue 24) on the tuning halves, where each output's source is
 ## chosen: its claim labels against the rule, the base model's scores, the FNC-1

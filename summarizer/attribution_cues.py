@@ -26,6 +26,8 @@ criticize criticizes criticized estimate estimates estimated indicate indicates
 indicated echo echoes echoed insisting mocked accused accuses blamed blames
 """.split()  # noqa: SIM905
 _PHRASES = ["according to", "According to"]
+# Every reporting word, as written: a feature of the learned tagger.
+CUE_WORDS = frozenset([*_VERBS, "according"])
 # Case-sensitive: reporting verbs are written in lower case ("State" and "States" name
 # places, "CLAIMS" shouts a headline).
 CUE = re.compile(r"\b(?:" + "|".join(map(re.escape, [*_PHRASES, *_VERBS])) + r")\b")

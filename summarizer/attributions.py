@@ -137,6 +137,34 @@ def rule_attributions(article: Article) -> list[Found]:
     return found
 
 
+def resolved_sources(article: Article, found: list[Found]) -> list[Found]:
+    """``found`` (from any source) with each source's name resolved as the rule's are: a
+    pronoun to the last person named before it, a name to its fullest form."""
+    per_sentence = sentence_names(article)
+    text = article.text
+    named = [
+        (s.start + text[s.start : s.end].find(n), n)
+        for s in article.sentences
+        for n in per_sentence.get(s.number, [])
+    ]
+    everyone = [n for _, n in named if len(n.split()) <= MAX_NAME_WORDS]
+    return [_resolved(f, named, everyone) for f in found]
+
+
+def quotations(text: str) -> list[tuple[int, int]]:
+    """The insides of the quotations in ``text``, as offsets."""
+    return [q.span(1) for q in _QUOTED.finditer(text)]
+
+
+def kind_of(quoted: list[tuple[int, int]], start: int, end: int) -> AttributionKind:
+    """Direct when one quotation holds the content, mixed when it holds one, else
+    indirect (``quoted`` from :func:`quotations`)."""
+    inside = [q for q in quoted if q[0] < end and q[1] > start]
+    if len(inside) == 1 and inside[0][0] <= start and inside[0][1] >= end:
+        return "direct"
+    return "mixed" if inside else "indirect"
+
+
 # Words that open a paragraph with a colon without a speaker: "Update: ...".
 _NOT_SPEAKERS = frozenset({"update", "note", "editor's note", "watch", "related", "photo", "video"})
 

@@ -91,10 +91,10 @@ def model_options(func: F) -> F:
         ),
         click.option(
             "--headline",
-            type=click.Choice(["model", "tuned", "rule"]),
+            type=click.Choice(["auto", "model", "tuned", "rule"]),
             help="The headline written by the model with the summary, by the embedded "
             "model through its adapter (tuned), or the title, else the first sentence "
-            "(rule). Default: model.",
+            "(rule). Default: rule for the embedded model, model for an endpoint.",
         ),
         click.option(
             "--extractor",
@@ -105,9 +105,10 @@ def model_options(func: F) -> F:
         ),
         click.option(
             "--attributions",
-            type=click.Choice(["rule", "none"]),
-            help="Who said what: by rule (cues, quotation marks, speakers' turns), or "
-            "not looked for. Default: rule.",
+            type=click.Choice(["combined", "tagger", "rule", "none"]),
+            help="Who said what: by a tagger trained on PolNeAR, by rule (cues, quotation "
+            "marks, speakers' turns), the tagger where it is sure and the rule where it "
+            "found nothing (combined), or not looked for. Default: combined.",
         ),
         click.option(
             "--claim-labels",

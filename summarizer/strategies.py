@@ -209,7 +209,7 @@ Written = TypeVar("Written", SummaryDraft, ReduceDraft)
 def _rechecks(settings: Settings) -> bool:
     """Whether the summary call's answer is checked for names the article lacks: only
     where its headline or summary text is used."""
-    used = settings.headline == "model" or settings.summary_style == "abstractive"
+    used = settings.headlining == "model" or settings.summary_style == "abstractive"
     return settings.headline_guard and used
 
 

@@ -73,7 +73,7 @@ def test_every_span_is_exact_and_a_cue_inside_a_quotation_is_content() -> None:
 
 
 def test_the_analysis_carries_them_and_the_terminal_groups_them(seed_text: str) -> None:
-    settings = load_settings(summary="lead3", headline="rule", threads=1)
+    settings = load_settings(summary="lead3", attributions="rule", threads=1)
     analysis = Pipeline(settings, EmbeddedBackend(settings)).run(Article.from_text(TEXT))
     assert [a.content.text for a in analysis.attributions] == [f[3] for f in _found()]
     first = analysis.attributions[0]

@@ -12,7 +12,7 @@ from summarizer.errors import InputError
 from summarizer.evaluation.baselines import CueSentenceSystem
 from summarizer.evaluation.datasets import load_dataset
 from summarizer.evaluation.fixtures import Fixture, GoldAttribution, GoldSpan
-from summarizer.evaluation.records import PredAttribution, Prediction, PredSpan
+from summarizer.evaluation.records import PredAttribution, Prediction, PredSpan, PredStance
 from summarizer.evaluation.runner import aggregate
 from summarizer.evaluation.scorers import attributions
 from summarizer.evaluation.systems import article_of
@@ -111,6 +111,29 @@ def test_named_recall_is_a_ratio_of_sums_over_items() -> None:
 
     summary = aggregate([record(1, 1), record(0, 3)])["s"]
     assert summary["attribution_recall_named"] == 0.25
+
+
+def test_stances_are_scored_by_the_attributions_that_state_them() -> None:
+    def stance(holder: str, sentence: str) -> PredStance:
+        start = TEXT.index(sentence)
+        evidence = PredSpan(text=sentence, start=start, end=start + len(sentence))
+        return PredStance(
+            holder=holder, target="wall", position="support", claim="x", evidence=[evidence]
+        )
+
+    first = "Donald Trump said on Monday that the wall would be built."
+    second = "“It will be beautiful,” he told reporters."
+    stances = [
+        stance("Trump", first),  # "Trump" within "Donald Trump", the evidence holds the content
+        stance("Critics", first),  # the content's there, the holder is not its source
+        stance("Mexico", second),  # gold's source is "he": any holder
+        stance("Donald Trump", "Critics say the plan"),  # no source in gold: any holder
+    ]
+    scores = attributions(Prediction(stances=stances), GOLD)
+    assert (scores["stance_attribution_tp"], scores["stance_attribution_predicted"]) == (3.0, 4.0)
+    apart = stance("Donald Trump", "Donald Trump said on Monday")  # no content char in it
+    assert attributions(Prediction(stances=[apart]), GOLD)["stance_attribution_tp"] == 0.0
+    assert "stance_attribution_tp" not in attributions(Prediction(), GOLD)
 
 
 def test_polnear_gold_spans_index_the_text(shared_data: Path, tmp_path: Path) -> None:

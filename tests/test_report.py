@@ -357,3 +357,23 @@ def test_the_report_lists_each_systems_prompt_versions(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     html = (run / "report.html").read_text(encoding="utf-8")
     assert 'id="prompt-versions-table"' in html and table["events"]["pipeline"] in html
+
+
+def test_attributions_are_highlighted_by_part_over_the_evidence() -> None:
+    from summarizer.evaluation.report import highlighted
+
+    text = "Lee said <the plan> works. Rain fell."
+    found = str(
+        highlighted(
+            text, [(0, 26), (27, 37)], [(0, 3, "source"), (4, 8, "cue"), (9, 25, "content")]
+        )
+    )
+    assert found == (
+        '<mark class="source">Lee</mark><mark> </mark><mark class="cue">said</mark><mark> </mark>'
+        '<mark class="content">&lt;the plan&gt; works</mark><mark>.</mark> <mark>Rain fell.</mark>'
+    )
+    # The cue wins where parts meet; without parts, evidence as before.
+    assert str(highlighted("ab", [], [(0, 2, "content"), (1, 2, "cue")])) == (
+        '<mark class="content">a</mark><mark class="cue">b</mark>'
+    )
+    assert str(highlighted("abc", [(0, 1), (1, 2)])) == "<mark>ab</mark>c"

@@ -12,11 +12,15 @@
 
 from __future__ import annotations
 
+import hashlib
+from pathlib import Path
 from typing import Any
 
 from summarizer import claim_labels
 from summarizer.article import Article
 from summarizer.attribution_cues import CUE, QUOTES
+from summarizer.attribution_tagger import MODEL as TAGGER_MODEL
+from summarizer.attribution_tagger import combined_attributions, tagger_attributions
 from summarizer.attributions import Found, Piece, rule_attributions
 from summarizer.candidates import sentence_names
 from summarizer.evaluation import fnc1_baseline
@@ -143,6 +147,35 @@ def _pred_attribution(found: Found) -> PredAttribution:
         content=span(found.content),
         kind=found.kind,
     )
+
+
+class TaggerSystem:
+    """Attributions by the learned tagger (:mod:`summarizer.attribution_tagger`), alone
+    (``tagger``) or with the rule's where it found none (``combined``); nothing else.
+    Its cache key holds the model file's hash, so a retrained tagger is rerun."""
+
+    replayed_calls = 0
+
+    def __init__(
+        self, model: Path = TAGGER_MODEL, *, combined: bool = False, name: str | None = None
+    ) -> None:
+        self.model = model
+        self.combined = combined
+        self.name = name or ("combined" if combined else "tagger")
+
+    def cache_parts(self) -> dict[str, Any]:
+        digest = (
+            hashlib.sha256(self.model.read_bytes()).hexdigest() if self.model.is_file() else None
+        )
+        return {"system": self.name, "model_sha256": digest}
+
+    def predict(self, fixture: Fixture, article: Article) -> Prediction:
+        find = combined_attributions if self.combined else tagger_attributions
+        found = find(article, self.model)
+        return Prediction(attributions=[_pred_attribution(a) for a in found])
+
+    def close(self) -> None:
+        pass
 
 
 class CueSentenceSystem:

@@ -131,7 +131,8 @@ def system_names(spec: str) -> list[str]:
     from summarizer.evaluation.systems import SYSTEMS
 
     names = list(dict.fromkeys(n.strip() for n in spec.split(",") if n.strip()))
-    if unknown := [n for n in names if n not in SYSTEMS and not n.startswith("pipeline:")]:
+    variants = ("pipeline:", "tagger:model=", "combined:model=")
+    if unknown := [n for n in names if n not in SYSTEMS and not n.startswith(variants)]:
         raise click.UsageError(f"unknown system(s) {unknown}; choose from {list(SYSTEMS)}")
     return names
 

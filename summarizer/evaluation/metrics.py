@@ -114,6 +114,7 @@ METRIC_GROUPS: list[tuple[str, list[Metric]]] = [
             Metric("attribution_recall_named", "recall, sources written as names"),
             Metric("attribution_source_accuracy", "source right (content matched)"),
             Metric("attribution_content_f1", "content token F1 (content matched)"),
+            Metric("stance_attribution_precision", "stances an attribution supports"),
         ],
     ),
     (
@@ -159,8 +160,12 @@ MICRO = [
     ("split", ""),
     ("attribution", ""),
 ]
-# Recalls of sums over a subset of the gold items: key -> (tp key, gold key).
-MICRO_RECALL = {"attribution_recall_named": ("attribution_tp_named", "attribution_gold_named")}
+# Ratios of sums over items: key -> (numerator key, denominator key). Recall over the gold
+# attributions whose source is a name; precision of stances against the attributions.
+MICRO_RATIOS = {
+    "attribution_recall_named": ("attribution_tp_named", "attribution_gold_named"),
+    "stance_attribution_precision": ("stance_attribution_tp", "stance_attribution_predicted"),
+}
 GROUP_OF = {m.key: group for group, metrics in METRIC_GROUPS for m in metrics}
 
 

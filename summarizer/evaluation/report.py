@@ -72,20 +72,43 @@ def reliability_table(calibration: dict[str, list[dict[str, float]]]) -> str:
     return "\n".join(lines)
 
 
-def highlighted(text: str, spans: Sequence[tuple[int, int]]) -> Markup:
-    """The text with the given character ranges in <mark>, overlapping ranges merged."""
-    merged: list[list[int]] = []
-    for start, end in sorted((max(0, s), min(len(text), e)) for s, e in spans if e > s):
-        if merged and start <= merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], end)
-        else:
-            merged.append([start, end])
+# The parts of an attribution, each shown in its own colour over the evidence's: the
+# cue over the source over the content, where they meet.
+PARTS = ("content", "source", "cue")
+
+
+def highlighted(
+    text: str,
+    spans: Sequence[tuple[int, int]],
+    parts: Sequence[tuple[int, int, str]] = (),
+) -> Markup:
+    """The text with the evidence ranges in <mark> and the attributions' parts (``(start,
+    end, part)``, a part of :data:`PARTS`) in ``<mark class="PART">``; a character in
+    several shows the last of PARTS, then evidence."""
+    paint: list[str] = [""] * len(text)
+    for start, end in spans:
+        paint[max(0, start) : max(0, min(len(text), end))] = ["mark"] * max(
+            0, min(len(text), end) - max(0, start)
+        )
+    for part in PARTS:
+        for start, end, kind in parts:
+            if kind == part:
+                a, b = max(0, start), max(0, min(len(text), end))
+                paint[a:b] = [part] * max(0, b - a)
     out, cursor = [], 0
-    for start, end in merged:
-        out.append(escape(text[cursor:start]))
-        out.append(Markup("<mark>") + escape(text[start:end]) + Markup("</mark>"))
-        cursor = end
-    out.append(escape(text[cursor:]))
+    while cursor < len(text):
+        run = cursor
+        while run < len(text) and paint[run] == paint[cursor]:
+            run += 1
+        piece = escape(text[cursor:run])
+        kind = paint[cursor]
+        if not kind:
+            out.append(piece)
+        elif kind == "mark":
+            out.append(Markup("<mark>") + piece + Markup("</mark>"))
+        else:
+            out.append(Markup(f'<mark class="{kind}">') + piece + Markup("</mark>"))
+        cursor = run
     return Markup("").join(out)
 
 
@@ -137,14 +160,21 @@ def write_report(
         mine = by_item.get(f.id, {})
         pred = mine[shown].prediction if shown in mine else None
         spans = [(s.start, s.end) for s in pred.all_evidence()] if pred else []
+        parts = [
+            (piece.start, piece.end, kind)
+            for a in (pred.attributions if pred else [])
+            for kind, piece in (("content", a.content), ("source", a.source), ("cue", a.cue))
+            if piece is not None
+        ]
         items.append(
             {
                 "fixture": f,
                 "records": mine,
                 "highlight_system": shown,
-                "article_html": highlighted(f.text, spans),
+                "article_html": highlighted(f.text, spans, parts),
                 "any_events": any(r.prediction and r.prediction.events for r in mine.values()),
                 "any_stances": any(r.prediction and r.prediction.stances for r in mine.values()),
+                "any_attributions": bool(parts),
             }
         )
     best = {}

@@ -27,7 +27,7 @@ from summarizer.evaluation import scorers
 from summarizer.evaluation.fixtures import Fixture
 from summarizer.evaluation.halves import Half
 from summarizer.evaluation.judge import CRITERIA, WORST, Judge
-from summarizer.evaluation.metrics import MICRO, MICRO_RECALL, QUALITY, worst
+from summarizer.evaluation.metrics import MICRO, MICRO_RATIOS, QUALITY, worst
 from summarizer.evaluation.records import Prediction
 from summarizer.evaluation.systems import (
     System,
@@ -411,10 +411,10 @@ def aggregate(records: Sequence[ItemRecord]) -> dict[str, dict[str, float | None
                 summary[f"{prefix}_precision{suffix}"] = p
                 summary[f"{prefix}_recall{suffix}"] = rc
                 summary[f"{prefix}_f1{suffix}"] = 2 * p * rc / (p + rc) if p + rc else 0.0
-        for key, (tp_key, gold_key) in MICRO_RECALL.items():
-            if tp_key in values:
-                gold = sum(values.get(gold_key, []))
-                summary[key] = sum(values[tp_key]) / gold if gold else 0.0
+        for key, (part_key, whole_key) in MICRO_RATIOS.items():
+            if part_key in values:
+                whole = sum(values.get(whole_key, []))
+                summary[key] = sum(values[part_key]) / whole if whole else 0.0
         pairs = [pair for r in mine for pair in r.claim_pairs]
         if pairs:
             summary["claim_macro_f1"] = scorers.macro_f1(pairs)

@@ -551,7 +551,8 @@ def attributions(pred: Prediction, gold: Fixture) -> Scores:
     resolved name equal to or containing the gold source's words ("Donald Trump" for
     "Trump"); a gold attribution without a source takes any. Over the content pairs:
     the share whose sources match, and the content's token F1. Recall among gold
-    attributions whose source is a name (not a pronoun or a bare noun)."""
+    attributions whose source is a name (not a pronoun or a bare noun). And the stances'
+    precision against them (:func:`_supports`), where the system gives stances."""
     found = match(pred.attributions, gold.attributions, _content_overlap)
     strict = [
         (p, g)
@@ -563,6 +564,10 @@ def attributions(pred: Prediction, gold: Fixture) -> Scores:
     out = Matching([(p, g, 1.0) for p, g in strict], found.predicted, found.gold).prf("attribution")
     out["attribution_tp_named"] = float(sum(1 for g in named if g in hit))
     out["attribution_gold_named"] = float(len(named))
+    if pred.stances:
+        supported = [s for s in pred.stances if any(_supports(g, s) for g in gold.attributions)]
+        out["stance_attribution_tp"] = float(len(supported))
+        out["stance_attribution_predicted"] = float(len(pred.stances))
     if found.pairs:
         out["attribution_source_accuracy"] = len(strict) / len(found.pairs)
         out["attribution_content_f1"] = float(
@@ -601,6 +606,21 @@ def _same_source(pred: PredAttribution, gold: GoldAttribution) -> bool:
     said = _tokens(pred.source_name)
     written = _tokens(_joined(gold.source))
     return bool(written) and (said == written or set(written) <= set(said))
+
+
+def _supports(gold: GoldAttribution, stance: PredStance) -> bool:
+    """Whether a gold attribution states the stance: its content overlaps the stance's
+    evidence, and its source is the holder: their words, one within the other ("Trump"
+    and "Donald Trump"); a gold attribution without a source, or with a pronoun for one
+    (which the gold does not resolve), takes any holder."""
+    content = _chars(gold.content)
+    if not any(content & set(range(e.start, e.end)) for e in stance.evidence):
+        return False
+    written = _tokens(_joined(gold.source))
+    if not written or (len(written) == 1 and written[0] in _PRONOUNS):
+        return True
+    holder = _tokens(stance.holder)
+    return bool(holder) and (set(written) <= set(holder) or set(holder) <= set(written))
 
 
 def _is_name(gold: GoldAttribution) -> bool:

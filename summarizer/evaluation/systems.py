@@ -12,6 +12,10 @@
 - ``lead3``: the first three sentences as the summary; nothing else.
 - ``cue-sentences``: every sentence with a reporting cue as an attribution, its source
   the name nearest the cue; nothing else.
+- ``tagger``: the attributions of the learned tagger (a CRF trained on PolNeAR's train
+  split); nothing else. ``combined``: the tagger's where it is sure of the cue and the
+  rule's where it found none. ``tagger:model=FILE``, ``combined:model=FILE``: another
+  model file.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ import hashlib
 import os
 import re
 from functools import lru_cache
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Protocol
 
 from pydantic import BaseModel, Field, SecretStr, TypeAdapter, ValidationError
@@ -37,6 +42,7 @@ from summarizer.evaluation.baselines import (
     Fnc1BaselineSystem,
     Lead3System,
     RulesSystem,
+    TaggerSystem,
 )
 from summarizer.evaluation.fixtures import Fixture
 from summarizer.evaluation.records import PredClaim, PredEvent, Prediction, PredSpan, PredStance
@@ -65,6 +71,8 @@ SYSTEMS = (
     *(f"gate:{label}" for label in CLAIM_LABELS if label != "unrelated"),
     "fnc1-baseline",
     "cue-sentences",
+    "tagger",
+    "combined",
 )
 
 
@@ -111,6 +119,13 @@ def make_system(
         return Fnc1BaselineSystem()
     if name == "cue-sentences":
         return CueSentenceSystem()
+    if name in ("tagger", "combined"):
+        return TaggerSystem(combined=name == "combined")
+    if name.startswith(("tagger:model=", "combined:model=")):
+        model = Path(name.partition("=")[2]).expanduser()
+        if not model.is_file():
+            raise ConfigError(f"{name!r}: no such model file")
+        return TaggerSystem(model, combined=name.startswith("combined"), name=name)
     kind, _, label = name.partition(":")
     if kind in ("constant", "gate") and label in CLAIM_LABELS:
         return ConstantSystem(label, gated=kind == "gate")

@@ -1,12 +1,14 @@
 """Attributions: who is reported to have said what. Sources: the rule
-(:mod:`summarizer.attributions`), or none."""
+(:mod:`summarizer.attributions`), the learned tagger (:mod:`summarizer.attribution_tagger`),
+the two combined (the default), or none."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Protocol
 
 from summarizer.article import Article
-from summarizer.attributions import Piece, rule_attributions
+from summarizer.attribution_tagger import combined_attributions, tagger_attributions
+from summarizer.attributions import Found, Piece, rule_attributions
 from summarizer.prompts import Task
 from summarizer.schema import Attribution, Span
 from summarizer.settings import AttributionName
@@ -31,17 +33,42 @@ class RuleAttributions:
     tuned = False
 
     def found(self, job: Job) -> list[Attribution]:
-        article = job.article
-        return [
-            Attribution(
-                source=_span(article, a.source) if a.source else None,
-                source_name=a.name,
-                cue=_span(article, a.cue),
-                content=_span(article, a.content),
-                kind=a.kind,
-            )
-            for a in rule_attributions(article)
-        ]
+        return _attributions(job.article, rule_attributions(job.article))
+
+
+class TaggerAttributions:
+    """A CRF over the article's words, trained on PolNeAR's train split; no call."""
+
+    name: AttributionName = "tagger"
+    tasks: tuple[Task, ...] = ()
+    tuned = False
+
+    def found(self, job: Job) -> list[Attribution]:
+        return _attributions(job.article, tagger_attributions(job.article))
+
+
+class CombinedAttributions:
+    """The tagger's where it is sure of the cue, the rule's where it found none; no call."""
+
+    name: AttributionName = "combined"
+    tasks: tuple[Task, ...] = ()
+    tuned = False
+
+    def found(self, job: Job) -> list[Attribution]:
+        return _attributions(job.article, combined_attributions(job.article))
+
+
+def _attributions(article: Article, found: list[Found]) -> list[Attribution]:
+    return [
+        Attribution(
+            source=_span(article, a.source) if a.source else None,
+            source_name=a.name,
+            cue=_span(article, a.cue),
+            content=_span(article, a.content),
+            kind=a.kind,
+        )
+        for a in found
+    ]
 
 
 class NoAttributions:
@@ -54,6 +81,10 @@ class NoAttributions:
 
 
 def attribution_source(name: AttributionName) -> AttributionSource:
+    if name == "tagger":
+        return TaggerAttributions()
+    if name == "combined":
+        return CombinedAttributions()
     return NoAttributions() if name == "none" else RuleAttributions()
 
 

@@ -65,7 +65,7 @@ def sources_for(settings: Settings, *, can_score: bool) -> Sources:
         )
     sources = Sources(
         summary=summary_source(settings.summary_style),
-        headline=headline_source(settings.headline),
+        headline=headline_source(settings.headlining),
         events=event_source(settings.extraction),
         stances=stance_source(settings.extraction),
         claims=claims,

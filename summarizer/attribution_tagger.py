@@ -1,0 +1,308 @@
+"""Attributions by a learned tagger: a CRF that tags every word as source, cue, content
+or none, trained on PolNeAR's ``data/train`` (``training/attribution_crf.py``).
+
+PolNeAR's annotation is univocal: each word belongs to at most one attribution, so an
+article's attributions are one tag sequence (BIO over ``SRC``, ``CUE``, ``CON``). The
+tagger reads one paragraph at a time, each word described by what a reader of news sees:
+the word and its shape, whether it is a reporting word (:data:`CUE_WORDS`), whether it
+stands inside a quotation, where it sits in its sentence, and the same of its
+neighbours. python-crfsuite does the learning and the tagging; this module only makes
+the features and turns tags back into attributions:
+
+- every cue span starts one attribution;
+- each source and content span joins the nearest cue of its paragraph, a cue of the
+  same sentence first; a content span in a paragraph without a cue continues the last
+  attribution of the paragraph before (a quotation running on);
+- an attribution's content runs from its first content span to its last; one without
+  content is dropped, and so is a source or content no cue takes;
+- a cue the tagger gave no source of its own borrows its sentence's nearest source,
+  else the paragraph's last one before it ("Trump said A and warned B");
+- sources are resolved to names as the rule's are (:func:`resolved_sources`).
+
+:func:`combined_attributions` is the default source: the tagger's attributions whose cue
+it is sure of, and the rule's where the tagger found nothing.
+
+The model ships in ``summarizer/taggers/`` with a manifest of its data and command.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from summarizer.article import Article
+from summarizer.attribution_cues import CUE_WORDS, QUOTES
+from summarizer.attributions import (
+    MAX_ATTRIBUTIONS,
+    Found,
+    Piece,
+    kind_of,
+    quotations,
+    resolved_sources,
+    rule_attributions,
+)
+from summarizer.errors import ConfigError
+
+FOLDER = Path(__file__).resolve().parent / "taggers"
+MODEL = FOLDER / "attributions.crfsuite"
+MANIFEST = FOLDER / "attributions.json"
+LABELS = ("SRC", "CUE", "CON")
+# The least marginal probability of a cue the combined source keeps, chosen with the
+# tagger's penalty on PolNeAR dev's tuning half (docs/attributions.md,
+# scripts/tagger_choice.py): the best F1 of thresholds 0 to 0.9.
+COMBINED_MIN_CUE = 0.3
+# A word: letters and digits, with inner apostrophes, points and hyphens ("don't",
+# "U.S", "co-chair"); anything else that is not space is a token of its own.
+_TOKEN = re.compile(r"[^\W_]+(?:[’'.\-][^\W_]+)*|\S")
+_PRONOUNS = frozenset({"he", "she", "they", "we", "i", "it", "you", "who"})
+_OPENING = frozenset("“«„「『")
+_CLOSING = frozenset("”»」』")
+# How far around a word its neighbours' words are features.
+_WINDOW = 2
+
+
+@dataclass(frozen=True)
+class Token:
+    text: str
+    start: int
+    end: int
+
+
+def paragraphs(article: Article) -> Iterator[list[Token]]:
+    """The article's words, one list per paragraph (a line of text)."""
+    at = 0
+    for line in article.text.split("\n"):
+        tokens = [Token(m.group(), at + m.start(), at + m.end()) for m in _TOKEN.finditer(line)]
+        if tokens:
+            yield tokens
+        at += len(line) + 1
+
+
+def features(article: Article, tokens: list[Token]) -> list[dict[str, Any]]:
+    """Each word's features, for one paragraph."""
+    text = article.text
+    inside = _inside_quotes(tokens)
+    starts = {s.start for s in article.sentences}
+    sentence = [article.sentence_of(t.start) for t in tokens]
+    first = [
+        i == 0 or sentence[i] != sentence[i - 1] or t.start in starts for i, t in enumerate(tokens)
+    ]
+    cue = [t.text in CUE_WORDS or _according(text, t) for t in tokens]
+    rows: list[dict[str, Any]] = []
+    for i, t in enumerate(tokens):
+        word = t.text.lower()
+        row: dict[str, Any] = {
+            "bias": 1.0,
+            "w": word,
+            "suffix": word[-3:],
+            "shape": _shape(t.text),
+            "cue": cue[i],
+            "quoted": inside[i],
+            "pronoun": word in _PRONOUNS,
+            "first": first[i],
+            "last": i + 1 == len(tokens) or first[i + 1],
+            "para_start": i == 0,
+            "cue_in_sentence": any(
+                c for c, s in zip(cue, sentence, strict=True) if s == sentence[i]
+            ),
+        }
+        for d in range(1, _WINDOW + 1):
+            for sign, j in (("-", i - d), ("+", i + d)):
+                if 0 <= j < len(tokens) and sentence[j] == sentence[i]:
+                    row[f"w{sign}{d}"] = tokens[j].text.lower()
+                    row[f"shape{sign}{d}"] = _shape(tokens[j].text)
+                    row[f"cue{sign}{d}"] = cue[j]
+                    row[f"quoted{sign}{d}"] = inside[j]
+                else:
+                    row[f"edge{sign}{d}"] = True
+        # A cue before this word in its sentence (content follows cues), or after it
+        # (sources and fronted content precede them).
+        row["cue_before"] = any(cue[j] for j in range(i) if sentence[j] == sentence[i])
+        row["cue_after"] = any(
+            cue[j] for j in range(i + 1, len(tokens)) if sentence[j] == sentence[i]
+        )
+        rows.append(row)
+    return rows
+
+
+def _according(text: str, token: Token) -> bool:
+    return token.text.lower() == "according" and text[token.end : token.end + 3] == " to"
+
+
+def _shape(word: str) -> str:
+    """ "Trump" -> "Xx", "U.S" -> "X.X", "2016" -> "d", "said" -> "x"."""
+    shape = re.sub(r"[A-Z]+", "X", word)
+    shape = re.sub(r"[a-z]+", "x", shape)
+    shape = re.sub(r"\d+", "d", shape)
+    return re.sub(r"[^\W\d_]+", "a", shape)  # letters of other scripts
+
+
+def _inside_quotes(tokens: list[Token]) -> list[bool]:
+    """Whether each word stands inside a quotation, within the paragraph: curly marks
+    open and close; a straight double quote toggles."""
+    inside, open_ = [], False
+    for t in tokens:
+        mark = t.text in QUOTES or t.text in _OPENING or t.text in _CLOSING
+        if mark and t.text in _OPENING:
+            open_ = True
+        elif mark and t.text in _CLOSING:
+            open_ = False
+        elif t.text == '"':
+            open_ = not open_
+        inside.append(open_ and not mark)
+    return inside
+
+
+@dataclass
+class _Span:
+    label: str
+    first: int  # token indices, inclusive
+    last: int
+    sentence: int
+
+
+def spans(tags: list[str], sentences: list[int]) -> list[_Span]:
+    """The tagged spans of one paragraph: a B- tag starts one, I- of the same label goes
+    on (an I- after anything else starts one too, as CRFs may write)."""
+    found: list[_Span] = []
+    for i, tag in enumerate(tags):
+        if tag == "O":
+            continue
+        head, _, label = tag.partition("-")
+        last = found[-1] if found else None
+        if head == "I" and last is not None and last.label == label and last.last == i - 1:
+            last.last = i
+        else:
+            found.append(_Span(label, i, i, sentences[i]))
+    return found
+
+
+def assemble(article: Article, paragraphs_tags: list[tuple[list[Token], list[str]]]) -> list[Found]:
+    """Attributions from the tags of each paragraph (see the module's notes)."""
+    quoted = quotations(article.text)
+    found: list[Found] = []
+    previous: list[dict[str, Any]] = []
+    for tokens, tags in paragraphs_tags:
+        sentences = [article.sentence_of(t.start) for t in tokens]
+        tagged = spans(tags, sentences)
+        cues = [s for s in tagged if s.label == "CUE"]
+        groups: list[dict[str, Any]] = [{"cue": c, "SRC": [], "CON": []} for c in cues]
+        for span in tagged:
+            if span.label == "CUE":
+                continue
+            if groups:
+                nearest = min(groups, key=lambda g: _distance(span, g["cue"]))
+                nearest[span.label].append(span)
+            elif span.label == "CON" and previous:
+                previous[-1]["more"].append((tokens, span))
+        sources = [s for s in tagged if s.label == "SRC"]
+        for group in groups:
+            if not group["SRC"]:
+                group["SRC"] = _borrowed(group["cue"], sources)
+        for group in previous:
+            done = _attribution(article, group, quoted)
+            if done is not None:
+                found.append(done)
+        previous = [{**g, "tokens": tokens, "more": []} for g in groups]
+    for group in previous:
+        done = _attribution(article, group, quoted)
+        if done is not None:
+            found.append(done)
+    found.sort(key=lambda f: f.cue.start)
+    return resolved_sources(article, found[:MAX_ATTRIBUTIONS])
+
+
+def _borrowed(cue: _Span, sources: list[_Span]) -> list[_Span]:
+    """For a cue the tagger gave no source of its own ("Trump said A and warned B"):
+    the nearest source of its sentence, else the last one before it in the paragraph."""
+    same = [s for s in sources if s.sentence == cue.sentence]
+    if same:
+        return [min(same, key=lambda s: _distance(s, cue))]
+    before = [s for s in sources if s.last < cue.first]
+    return before[-1:]
+
+
+def _distance(span: _Span, cue: _Span) -> tuple[bool, int]:
+    gap = span.first - cue.last if span.first > cue.last else cue.first - span.last
+    return span.sentence != cue.sentence, gap
+
+
+def _attribution(
+    article: Article, group: dict[str, Any], quoted: list[tuple[int, int]]
+) -> Found | None:
+    tokens: list[Token] = group["tokens"]
+    contents = [(tokens[s.first].start, tokens[s.last].end) for s in group["CON"]]
+    contents += [(more[s.first].start, more[s.last].end) for more, s in group["more"]]
+    if not contents:
+        return None
+    text = article.text
+    start, end = min(c[0] for c in contents), max(c[1] for c in contents)
+    cue: _Span = group["cue"]
+    cue_piece = _piece(text, tokens[cue.first].start, tokens[cue.last].end)
+    source = None
+    if group["SRC"]:
+        near = min(group["SRC"], key=lambda s: _distance(s, cue))
+        source = _piece(text, tokens[near.first].start, tokens[near.last].end)
+    return Found(
+        source=source,
+        name=None,
+        cue=cue_piece,
+        content=_piece(text, start, end),
+        kind=kind_of(quoted, start, end),
+        sentence=article.sentence_of(cue_piece.start),
+    )
+
+
+def _piece(text: str, start: int, end: int) -> Piece:
+    return Piece(text[start:end], start, end)
+
+
+@cache
+def _tagger(path: Path) -> Any:
+    import pycrfsuite
+
+    if not path.is_file():
+        raise ConfigError(
+            f"the attribution tagger's model is missing ({path}): reinstall summarizer, or "
+            "use attributions=rule"
+        )
+    tagger = pycrfsuite.Tagger()
+    tagger.open(str(path))
+    return tagger
+
+
+def tagger_attributions(article: Article, model: Path = MODEL, min_cue: float = 0.0) -> list[Found]:
+    """The article's attributions by the shipped tagger (or the model file given): those
+    whose cue's first word the tagger tags as a cue with a marginal probability of at
+    least ``min_cue``."""
+    tagger = _tagger(model)
+    tagged: list[tuple[list[Token], list[str]]] = []
+    sure: dict[int, float] = {}  # a cue's start -> the marginal probability of its B-CUE
+    for tokens in paragraphs(article):
+        tags = list(tagger.tag(features(article, tokens)))
+        sure |= {tokens[i].start: tagger.marginal(t, i) for i, t in enumerate(tags) if t == "B-CUE"}
+        tagged.append((tokens, tags))
+    return [f for f in assemble(article, tagged) if sure.get(f.cue.start, 1.0) >= min_cue]
+
+
+def combined_attributions(article: Article, model: Path = MODEL) -> list[Found]:
+    """The tagger's attributions whose cue it is sure of (:data:`COMBINED_MIN_CUE`), and
+    the rule's (:func:`rule_attributions`) where none of them holds any of its content."""
+    mine = tagger_attributions(article, model, COMBINED_MIN_CUE)
+    held = set().union(*(range(f.content.start, f.content.end) for f in mine))
+    more = [
+        r
+        for r in rule_attributions(article)
+        if held.isdisjoint(range(r.content.start, r.content.end))
+    ]
+    return sorted([*mine, *more], key=lambda f: f.cue.start)[:MAX_ATTRIBUTIONS]
+
+
+def manifest() -> dict[str, Any]:
+    """The shipped tagger's manifest: data, command, labels and held-back scores."""
+    return dict(json.loads(MANIFEST.read_text(encoding="utf-8")))
