@@ -144,8 +144,8 @@ CI_DATASETS := summeval fnc1 fnc1-natural casie polnear-titles
 # - datasets, the first 3 items of the tuning half, CI's run of 2026-12-06: SummEval
 #   ROUGE-1 0.403; FNC-1 dev FNC-1 score 0.604; FNC-1 natural FNC-1 score 0.981 (0.949
 #   before the claim gate of that day); CASIE events F1 lenient 0.129 (strict: 0);
-#   PolNeAR titles (hidden) headline ROUGE-L 0.231, no empty headline (one of the three
-#   is about the article: the model's headline, which the floors do not yet hold to).
+#   PolNeAR titles (hidden) headline ROUGE-L 0.237 (0.231 with the model's headline,
+#   before the rule became the embedded default), none empty or about the article.
 # - ECB+ topics, the tuning half (no decision reads the reporting half), the rules' run
 #   (evals/reference/ecbplus-topics-tune/summary.json; made again on 2026-12-06, the
 #   same): stories CoNLL F1 0.901, events (gold mentions) CoNLL F1 0.713.
@@ -156,7 +156,8 @@ CI_FLOORS_summeval := valid_rate=1 rouge1=0.38
 CI_FLOORS_fnc1 := valid_rate=1 fnc1_relative=0.55
 CI_FLOORS_fnc1-natural := valid_rate=1 fnc1_relative=0.92
 CI_FLOORS_casie := valid_rate=1 event_f1_lenient=0.1
-CI_FLOORS_polnear-titles := valid_rate=1 headline_empty_rate=0 headline_rougeL=0.2
+CI_FLOORS_polnear-titles := valid_rate=1 headline_empty_rate=0 headline_meta_rate=0 \
+	headline_rougeL=0.2
 CI_FLOORS_ecbplus-topics := stories_conll_f1=0.88 events_gold_conll_f1=0.69
 ci_floors = $(addprefix --fail-under ,$(CI_FLOORS_$(1)))
 

@@ -27,6 +27,7 @@ The model ships in ``summarizer/taggers/`` with a manifest of its data and comma
 
 from __future__ import annotations
 
+import bisect
 import json
 import re
 from collections.abc import Iterator
@@ -62,6 +63,8 @@ _TOKEN = re.compile(r"[^\W_]+(?:[’'.\-][^\W_]+)*|\S")
 _PRONOUNS = frozenset({"he", "she", "they", "we", "i", "it", "you", "who"})
 _OPENING = frozenset("“«„「『")
 _CLOSING = frozenset("”»」』")
+# The longest stretch of words tagged at once; news paragraphs are shorter.
+MAX_SEQUENCE = 400
 # How far around a word its neighbours' words are features.
 _WINDOW = 2
 
@@ -83,16 +86,32 @@ def paragraphs(article: Article) -> Iterator[list[Token]]:
         at += len(line) + 1
 
 
+def sentence_numbers(article: Article, tokens: list[Token]) -> list[int]:
+    """Each word's sentence number (as :meth:`Article.sentence_of` gives it), the
+    sentences' starts listed once."""
+    starts = [s.start for s in article.sentences]
+    return [max(1, bisect.bisect_right(starts, t.start)) for t in tokens]
+
+
 def features(article: Article, tokens: list[Token]) -> list[dict[str, Any]]:
     """Each word's features, for one paragraph."""
     text = article.text
     inside = _inside_quotes(tokens)
     starts = {s.start for s in article.sentences}
-    sentence = [article.sentence_of(t.start) for t in tokens]
+    sentence = sentence_numbers(article, tokens)
     first = [
         i == 0 or sentence[i] != sentence[i - 1] or t.start in starts for i, t in enumerate(tokens)
     ]
     cue = [t.text in CUE_WORDS or _according(text, t) for t in tokens]
+    # Whether a cue stands before / after each word in its sentence, in two passes (a
+    # paragraph may be a megabyte of text without a line break).
+    before, after = [False] * len(tokens), [False] * len(tokens)
+    for i in range(1, len(tokens)):
+        same = sentence[i] == sentence[i - 1]
+        before[i] = same and (before[i - 1] or cue[i - 1])
+    for i in range(len(tokens) - 2, -1, -1):
+        same = sentence[i] == sentence[i + 1]
+        after[i] = same and (after[i + 1] or cue[i + 1])
     rows: list[dict[str, Any]] = []
     for i, t in enumerate(tokens):
         word = t.text.lower()
@@ -107,9 +126,7 @@ def features(article: Article, tokens: list[Token]) -> list[dict[str, Any]]:
             "first": first[i],
             "last": i + 1 == len(tokens) or first[i + 1],
             "para_start": i == 0,
-            "cue_in_sentence": any(
-                c for c, s in zip(cue, sentence, strict=True) if s == sentence[i]
-            ),
+            "cue_in_sentence": before[i] or cue[i] or after[i],
         }
         for d in range(1, _WINDOW + 1):
             for sign, j in (("-", i - d), ("+", i + d)):
@@ -122,10 +139,8 @@ def features(article: Article, tokens: list[Token]) -> list[dict[str, Any]]:
                     row[f"edge{sign}{d}"] = True
         # A cue before this word in its sentence (content follows cues), or after it
         # (sources and fronted content precede them).
-        row["cue_before"] = any(cue[j] for j in range(i) if sentence[j] == sentence[i])
-        row["cue_after"] = any(
-            cue[j] for j in range(i + 1, len(tokens)) if sentence[j] == sentence[i]
-        )
+        row["cue_before"] = before[i]
+        row["cue_after"] = after[i]
         rows.append(row)
     return rows
 
@@ -188,7 +203,7 @@ def assemble(article: Article, paragraphs_tags: list[tuple[list[Token], list[str
     found: list[Found] = []
     previous: list[dict[str, Any]] = []
     for tokens, tags in paragraphs_tags:
-        sentences = [article.sentence_of(t.start) for t in tokens]
+        sentences = sentence_numbers(article, tokens)
         tagged = spans(tags, sentences)
         cues = [s for s in tagged if s.label == "CUE"]
         groups: list[dict[str, Any]] = [{"cue": c, "SRC": [], "CON": []} for c in cues]
@@ -283,11 +298,32 @@ def tagger_attributions(article: Article, model: Path = MODEL, min_cue: float = 
     tagger = _tagger(model)
     tagged: list[tuple[list[Token], list[str]]] = []
     sure: dict[int, float] = {}  # a cue's start -> the marginal probability of its B-CUE
-    for tokens in paragraphs(article):
+    for tokens in sequences(article):
         tags = list(tagger.tag(features(article, tokens)))
         sure |= {tokens[i].start: tagger.marginal(t, i) for i, t in enumerate(tags) if t == "B-CUE"}
         tagged.append((tokens, tags))
+        if len(sure) > 2 * MAX_ATTRIBUTIONS:  # the list keeps the first ones only
+            break
     return [f for f in assemble(article, tagged) if sure.get(f.cue.start, 1.0) >= min_cue]
+
+
+def sequences(article: Article) -> Iterator[list[Token]]:
+    """What the tagger reads at a time: each paragraph, a long one (a wall of text) cut
+    after whole sentences into pieces of about :data:`MAX_SEQUENCE` words."""
+    for tokens in paragraphs(article):
+        if len(tokens) <= MAX_SEQUENCE:
+            yield tokens
+            continue
+        numbers = sentence_numbers(article, tokens)
+        piece: list[Token] = []
+        for i, token in enumerate(tokens):
+            piece.append(token)
+            ends = i + 1 == len(tokens) or numbers[i + 1] != numbers[i]
+            if (ends and len(piece) >= MAX_SEQUENCE // 2) or len(piece) >= MAX_SEQUENCE:
+                yield piece
+                piece = []
+        if piece:
+            yield piece
 
 
 def combined_attributions(article: Article, model: Path = MODEL) -> list[Found]:

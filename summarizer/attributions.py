@@ -26,7 +26,7 @@ import re
 from dataclasses import dataclass
 
 from summarizer.article import Article
-from summarizer.attribution_cues import CUE
+from summarizer.attribution_cues import CUE, SOURCE_FOLLOWS
 from summarizer.candidates import sentence_names
 from summarizer.schema import AttributionKind
 
@@ -60,7 +60,12 @@ _AFTER = re.compile(rf"^\s+({_NOUN}|{_PRONOUN})(?=\s*(?:[,.;:!?\"”]|$))", re.I
 _ACCORDING = re.compile(r"^\s+([^,.;:()“”\"]{2,80}?)\s*(?:[,.;:()“”\"]|$)")
 # Cues whose next name is whom they speak to, not who speaks: "told The Post".
 _ADDRESSED = frozenset({"tell", "tells", "told", "telling", "ask", "asks", "asked"})
-_THAT = re.compile(r"^(?:[^,.;:\"“”]{0,40}?\bthat\b|\s*,)\s*", re.IGNORECASE)
+# What opens the content after its cue: "that", and "que", "dass", "что" (after a comma
+# in German and Russian: "sagte, dass").
+_THAT = re.compile(
+    r"^(?:[^,.;:\"“”]{0,40}?\b(?:that|que|dass|что)\b|\s*,(?:\s*(?:dass|que|что)\b)?)\s*",
+    re.IGNORECASE,
+)
 # A quotation within one paragraph (it may run over sentences): its inside is group 1.
 _QUOTED = re.compile(r"[\"“«„]([^\"“”«»„\n]{3,})[\"”»“]")
 # A speaker's turn in a transcript, or a headline's "Pence: ...": a name and a colon at
@@ -240,7 +245,7 @@ def _one(
 def _source(text: str, cue: re.Match[str], names: list[str]) -> tuple[tuple[int, int] | None, bool]:
     """The source's offsets in ``text``, and whether it follows the cue."""
     before, after = text[: cue.start()], text[cue.end() :]
-    according = cue.group().lower() == "according to"
+    according = cue.group().lower() in SOURCE_FOLLOWS
     if not according:
         # "Dianne Feinstein, Democrat of California, said"; "Mike Pence (R-IN) said".
         for head in dict.fromkeys((before, _without_aside(before))):
@@ -306,11 +311,16 @@ def _content(
     chosen = before or after
     if chosen:  # a quotation may run past the sentence: offsets beyond its text
         return chosen[0][2], chosen[-1][3]
+    if cue.group().lower() in SOURCE_FOLLOWS and not text[: cue.start()].strip(_EDGES):
+        # "According to the poll, the plan will fail.": what follows the source.
+        begin = source[1] if source else cue.end()
+        lead = _THAT.match(text[begin:])
+        return begin + (lead.end() if lead else 0), len(text)
     tail = text[cue.end() :]
     if source is not None and after_cue:
         tail = text[source[1] :]
     ends_here = not tail.strip(_EDGES)
-    if after_cue or ends_here or (cue.group().lower() == "according to" and cue.start() > 0):
+    if after_cue or ends_here or (cue.group().lower() in SOURCE_FOLLOWS and cue.start() > 0):
         # "The plan will fail, he said." / "..., according to a poll."
         head_end = min(cue.start(), source[0]) if source else cue.start()
         return 0, head_end

@@ -43,13 +43,14 @@ def _summary(a: Analysis) -> RenderableType:
         points.add_row("•", point)
     title = a.article.title or "Summary"
     dated = f" · {a.article.published.isoformat()}" if a.article.published else ""
-    body = Group(
-        Text(a.summary.headline, style="bold"),
-        Text(""),
-        Text(a.summary.text),
-        Text(""),
-        points,
-    )
+    # A headline taken from the first sentence opens the summary too: shown once.
+    text = a.summary.text
+    if a.summary.headline and text.startswith(a.summary.headline):
+        text = text[len(a.summary.headline) :].strip()
+    parts: list[RenderableType] = [Text(a.summary.headline, style="bold"), Text("")]
+    if text:
+        parts += [Text(text), Text("")]
+    body = Group(*parts, points)
     return Panel(body, title=f"{title}{dated}", title_align="left", box=box.ROUNDED)
 
 

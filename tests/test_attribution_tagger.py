@@ -13,9 +13,12 @@ import pytest
 from summarizer.article import Article
 from summarizer.attribution_tagger import (
     MANIFEST,
+    MAX_SEQUENCE,
     MODEL,
     assemble,
     paragraphs,
+    sentence_numbers,
+    sequences,
     tagger_attributions,
 )
 from summarizer.backends.embedded import EmbeddedBackend
@@ -114,6 +117,19 @@ def test_tags_become_attributions_a_quotation_running_on_included() -> None:
     # A cue with no content makes nothing; a source no cue takes is dropped.
     assert assemble(article, [(first, ["O"] * 6 + ["B-SRC", "B-CUE"] + ["O"] * 4)]) == []
     assert assemble(article, [(second, tags_second)]) == []
+
+
+def test_a_wall_of_text_is_tagged_a_few_sentences_at_a_time() -> None:
+    sentence = "Maria Lopez said on Monday that the new bridge over the river would close soon. "
+    article = Article.from_text("Title\n\n" + sentence * 200)
+    [title, wall] = list(paragraphs(article))
+    pieces = list(sequences(article))
+    assert pieces[0] == title and [t for p in pieces[1:] for t in p] == wall
+    assert all(MAX_SEQUENCE // 2 <= len(p) <= MAX_SEQUENCE for p in pieces[1:-1])
+    for piece in pieces[1:]:  # each piece ends where a sentence does
+        numbers = sentence_numbers(article, piece)
+        after = wall.index(piece[-1]) + 1
+        assert after == len(wall) or sentence_numbers(article, [wall[after]])[0] != numbers[-1]
 
 
 def _fixture(name: str, row: dict[str, object]) -> Fixture:

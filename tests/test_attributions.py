@@ -103,3 +103,24 @@ def test_the_analysis_carries_them_and_the_terminal_groups_them(seed_text: str) 
     assert {"international", "co-operation", "coordination", "strengthen"} <= words
     none = load_settings(summary="lead3", headline="rule", attributions="none", threads=1)
     assert Pipeline(none, EmbeddedBackend(none)).run(Article.from_text(TEXT)).attributions == []
+
+
+def test_cues_of_other_languages() -> None:
+    assert _found(
+        "Die Strecke wird teurer. Ministerin Anna Vogt sagte, dass der Bau 2031 endet."
+    ) == [
+        ("Ministerin Anna Vogt", "Ministerin Anna Vogt", "sagte", "der Bau 2031 endet", "indirect")
+    ]
+    assert _found(
+        "El acuerdo es frágil, dijo Luis Salazar. Según la cancillería, habrá otra ronda."
+    ) == [
+        ("Luis Salazar", "Luis Salazar", "dijo", "El acuerdo es frágil", "indirect"),
+        ("la cancillería", "la cancillería", "Según", "habrá otra ronda", "indirect"),
+    ]
+    assert _found("Суд заслушал стороны. Адвокат Игорь Ларин заявил, что приговор обжалуют.") == [
+        ("Адвокат Игорь Ларин", "Адвокат Игорь Ларин", "заявил", "приговор обжалуют", "indirect")
+    ]
+    # A sentence that opens with its cue: what follows the source is the content.
+    assert _found("Rain fell. According to the poll, the plan will fail.") == [
+        ("the poll", "the poll", "According to", "the plan will fail", "indirect")
+    ]

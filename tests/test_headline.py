@@ -4,11 +4,13 @@ headline metrics of an eval run, with the title set they are scored on."""
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
 import click
 import pytest
+from rich.console import Console
 from rouge_score import rouge_scorer
 
 from summarizer.article import Article
@@ -25,6 +27,7 @@ from summarizer.evaluation.systems import article_of
 from summarizer.grounding import unsupported_content
 from summarizer.outputs.headline import LEAD_CHARS, flaw, lead_passage
 from summarizer.pipeline import Pipeline
+from summarizer.render import render
 from summarizer.settings import load_settings
 from tests.tiny_adapter import write_tiny_adapter
 
@@ -132,6 +135,11 @@ def test_the_rule_headline_is_the_title_else_the_first_sentence(seed_text: str) 
     assert analysis.summary.text == " ".join(first) and analysis.summary.key_points
     # Neither the headline nor the summary's text is the model's: nothing to recheck.
     assert "recheck" not in analysis.metadata.prompt_versions
+    # The terminal shows the first sentence once, as the headline, then the rest.
+    out = io.StringIO()
+    render(analysis, Console(file=out, width=200))
+    shown = " ".join(out.getvalue().replace("│", " ").split())
+    assert shown.count(first[0]) == 1 and f"{first[1]} {first[2]}" in shown
     titled = Article.from_text(seed_text, title="Choe Son-hui visits Beijing")
     assert pipeline.run(titled).summary.headline == "Choe Son-hui visits Beijing"
 

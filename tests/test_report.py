@@ -21,7 +21,7 @@ from markupsafe import escape
 from summarizer.evaluation import charts, intervals
 from summarizer.evaluation.compare import compare_runs, config_diff
 from summarizer.evaluation.fixtures import load_fixtures
-from summarizer.evaluation.metrics import METRICS
+from summarizer.evaluation.metrics import METRICS, MICRO_RATIOS
 from summarizer.evaluation.report import write_report
 from summarizer.evaluation.runner import (
     ITEMS,
@@ -202,6 +202,10 @@ def test_interval_text_rounds_outwards() -> None:
 # --- the run's report -----------------------------------------------------------------
 
 
+# Figures with no per-item value to chart: pooled over items' counts only.
+RUN_LEVEL = ("claim_macro_f1", *intervals.POOLED_CALIBRATION, *MICRO_RATIOS)
+
+
 def test_report_shows_intervals_and_a_chart_per_metric(runs: dict[str, Path]) -> None:
     page = (runs["a"] / "report.html").read_text()
     rows = metric_rows(page)
@@ -214,7 +218,7 @@ def test_report_shows_intervals_and_a_chart_per_metric(runs: dict[str, Path]) ->
             span = spans[system].get(key)
             if span is not None:
                 assert f">{escape(intervals.interval_text(span, kind))}</span>" in row, key
-        if key in ("claim_macro_f1", *intervals.POOLED_CALIBRATION):  # no per-item value
+        if key in RUN_LEVEL:  # no per-item value
             assert "<svg" not in row and "run-level only" in row
             continue
         assert row.count('<svg class="dist"') == 1, key
@@ -223,7 +227,7 @@ def test_report_shows_intervals_and_a_chart_per_metric(runs: dict[str, Path]) ->
     ticks = sum(
         1
         for key in rows
-        if key not in ("claim_macro_f1", *intervals.POOLED_CALIBRATION)
+        if key not in RUN_LEVEL
         for values in summary.systems.values()
         if values.get(key) is not None
     )

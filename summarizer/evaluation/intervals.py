@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from summarizer.evaluation import scorers
-from summarizer.evaluation.metrics import METRICS, MICRO
+from summarizer.evaluation.metrics import METRICS, MICRO, MICRO_RATIOS
 from summarizer.evaluation.runner import ItemRecord
 
 RESAMPLES = 1000
@@ -29,11 +29,16 @@ POOLED_CLAIMS = ("claim_macro_f1", "claim_related_accuracy", "fnc1_relative")
 POOLED_CALIBRATION = ("claim_confidence_share", "claim_ece", "claim_brier")
 POOLED = frozenset(
     {f"{p}_{part}{s}" for p, s in MICRO for part in ("precision", "recall", "f1")}
+    | set(MICRO_RATIOS)
     | set(POOLED_CLAIMS)
     | set(POOLED_CALIBRATION)
 )
 # The per-item scores a figure draws on: the metrics' own and the pooled counts.
-_NEEDED = set(METRICS) | {f"{p}_{c}{s}" for p, s in MICRO for c in ("tp", "predicted", "gold")}
+_NEEDED = (
+    set(METRICS)
+    | {f"{p}_{c}{s}" for p, s in MICRO for c in ("tp", "predicted", "gold")}
+    | {k for pair in MICRO_RATIOS.values() for k in pair}
+)
 # At most this many cells in one batch's weight matrix (resamples × items): memory
 # stays small on a dataset of tens of thousands of items.
 BATCH_CELLS = 4_000_000
@@ -99,6 +104,11 @@ def _figures(records: Sequence[ItemRecord]) -> _Figures:
             estimators[key] = estimate
             items[key] = items[f"{prefix}_tp{suffix}"]
             pooled.add(key)
+    for key, (part, whole) in MICRO_RATIOS.items():
+        if part in names:
+            estimators[key] = _pooled_ratio(part, whole)
+            items[key] = items[part]
+            pooled.add(key)
     if any(r.claim_pairs for r in records):
         cols.update(_claim_columns(records))
         estimators["claim_macro_f1"] = _macro_f1
@@ -134,6 +144,11 @@ def _micro(tp: str, predicted: str, gold: str, present: str) -> dict[str, Estima
         return _defined(s, present, _ratio(2 * p * r, p + r, 0.0))
 
     return {"precision": precision, "recall": recall, "f1": f1}
+
+
+def _pooled_ratio(part: str, whole: str) -> Estimator:
+    """A ratio of sums over items (metrics.MICRO_RATIOS), 0 where the whole is."""
+    return lambda s: _defined(s, f"{part}:n", _ratio(s[f"{part}:sum"], s[f"{whole}:sum"], 0.0))
 
 
 def _defined(s: Sums, present: str, values: np.ndarray) -> np.ndarray:
