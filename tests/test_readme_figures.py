@@ -94,6 +94,18 @@ TABLES: dict[str, list[str]] = {
         "| Lead-3 {summeval-report|systems.lead3.rouge1} / {summeval-report|systems.lead3.rouge2} / {summeval-report|systems.lead3.rougeL} "
         "| not run |",
     ],
+    "| attributions, strict | precision | recall | F1 | recall, sources written as names |": [
+        f"| {label} | {{polnear-report|systems.{system}.attribution_precision}} "
+        f"| {{polnear-report|systems.{system}.attribution_recall}} "
+        f"| {{polnear-report|systems.{system}.attribution_f1}} "
+        f"| {{polnear-report|systems.{system}.attribution_recall_named}} |"
+        for label, system in (
+            ("default: the tagger where sure, the rule elsewhere", "combined"),
+            ("the tagger alone (a CRF trained on PolNeAR train)", "tagger"),
+            ("the rule alone", "rules"),
+            ("every sentence with a cue (baseline)", "cue-sentences"),
+        )
+    ],
     "| | storylines | baseline in the same run |": [
         "| stories, article-level CoNLL F1 "
         "| **{ecbplus-topics-report|stories.storylines.conll_f1}** ({ecbplus-topics-report|stories.storylines.topics_told_apart|s} topics' two stories told apart) "
@@ -122,6 +134,7 @@ PROSE: list[str] = [
     "({fnc1-natural-report|systems.pipeline.claim_related_accuracy|.0%} of FNC-1's pairs as it comes)",
     "at {fixtures-report|systems.pipeline.total_tokens|,.0f} tokens per fixture against "
     "{fixtures-report|systems.pipeline:extractor=model.total_tokens|,.0f} when the model writes",
+    "PolNeAR dev's reporting half ({polnear-report|items|d} articles; `make",
     "FNC-1 as it comes is met ({fnc1-natural-report|systems.pipeline.fnc1_relative} against 0.75; "
     "the gate's related/unrelated accuracy "
     "{fnc1-natural-report|systems.pipeline.claim_related_accuracy} against 0.95)",
