@@ -20,9 +20,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from summarizer.attribution_tagger import _tagger as load_tagger
-from summarizer.attribution_tagger import assemble, features, paragraphs
-from summarizer.attributions import Found, rule_attributions
+from summarizer.attribution_tagger import tagged
+from summarizer.attributions import rule_attributions
 from summarizer.evaluation.baselines import _pred_attribution
 from summarizer.evaluation.datasets import load_dataset
 from summarizer.evaluation.halves import select
@@ -61,17 +60,7 @@ def main(argv: list[str] | None = None) -> int:
     rows: list[dict[str, Any]] = []
     for folder in args.models:
         settings = json.loads((folder / "attributions.json").read_text())["settings"]
-        tagger = load_tagger(folder / "attributions.crfsuite")
-        found: list[tuple[list[Found], dict[int, float]]] = []
-        for article in articles:
-            tagged, sure = [], {}
-            for tokens in paragraphs(article):
-                tags = list(tagger.tag(features(article, tokens)))
-                for i, tag in enumerate(tags):
-                    if tag == "B-CUE":
-                        sure[tokens[i].start] = tagger.marginal(tag, i)
-                tagged.append((tokens, tags))
-            found.append((assemble(article, tagged), sure))
+        found = [tagged(article, folder / "attributions.crfsuite") for article in articles]
         for threshold in THRESHOLDS:
             for combined in (False, True):
                 scored = []

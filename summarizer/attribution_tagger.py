@@ -295,16 +295,23 @@ def tagger_attributions(article: Article, model: Path = MODEL, min_cue: float = 
     """The article's attributions by the shipped tagger (or the model file given): those
     whose cue's first word the tagger tags as a cue with a marginal probability of at
     least ``min_cue``."""
+    found, sure = tagged(article, model)
+    return [f for f in found if sure.get(f.cue.start, 1.0) >= min_cue]
+
+
+def tagged(article: Article, model: Path = MODEL) -> tuple[list[Found], dict[int, float]]:
+    """Every attribution the tagger finds, and each cue's start -> the marginal
+    probability of its B-CUE tag."""
     tagger = _tagger(model)
-    tagged: list[tuple[list[Token], list[str]]] = []
-    sure: dict[int, float] = {}  # a cue's start -> the marginal probability of its B-CUE
+    out: list[tuple[list[Token], list[str]]] = []
+    sure: dict[int, float] = {}
     for tokens in sequences(article):
         tags = list(tagger.tag(features(article, tokens)))
         sure |= {tokens[i].start: tagger.marginal(t, i) for i, t in enumerate(tags) if t == "B-CUE"}
-        tagged.append((tokens, tags))
+        out.append((tokens, tags))
         if len(sure) > 2 * MAX_ATTRIBUTIONS:  # the list keeps the first ones only
             break
-    return [f for f in assemble(article, tagged) if sure.get(f.cue.start, 1.0) >= min_cue]
+    return assemble(article, out), sure
 
 
 def sequences(article: Article) -> Iterator[list[Token]]:

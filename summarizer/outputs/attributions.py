@@ -4,6 +4,7 @@ the two combined (the default), or none."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Protocol
 
 from summarizer.article import Article
@@ -25,67 +26,43 @@ class AttributionSource(Protocol):
     def found(self, job: Job) -> list[Attribution]: ...
 
 
-class RuleAttributions:
-    """Reporting cues, quotation marks and speakers' turns; no call."""
+# Each source's finder over the article; none calls a model.
+FINDERS: dict[AttributionName, Callable[[Article], list[Found]]] = {
+    # Reporting cues, quotation marks and speakers' turns.
+    "rule": rule_attributions,
+    # A CRF over the article's words, trained on PolNeAR's train split.
+    "tagger": tagger_attributions,
+    # The tagger's where it is sure of the cue, the rule's where it found none.
+    "combined": combined_attributions,
+    "none": lambda article: [],
+}
 
-    name: AttributionName = "rule"
+
+class FoundAttributions:
+    """Attributions by one of :data:`FINDERS`; no call."""
+
     tasks: tuple[Task, ...] = ()
     tuned = False
 
-    def found(self, job: Job) -> list[Attribution]:
-        return _attributions(job.article, rule_attributions(job.article))
-
-
-class TaggerAttributions:
-    """A CRF over the article's words, trained on PolNeAR's train split; no call."""
-
-    name: AttributionName = "tagger"
-    tasks: tuple[Task, ...] = ()
-    tuned = False
+    def __init__(self, name: AttributionName) -> None:
+        self.name: AttributionName = name
 
     def found(self, job: Job) -> list[Attribution]:
-        return _attributions(job.article, tagger_attributions(job.article))
-
-
-class CombinedAttributions:
-    """The tagger's where it is sure of the cue, the rule's where it found none; no call."""
-
-    name: AttributionName = "combined"
-    tasks: tuple[Task, ...] = ()
-    tuned = False
-
-    def found(self, job: Job) -> list[Attribution]:
-        return _attributions(job.article, combined_attributions(job.article))
-
-
-def _attributions(article: Article, found: list[Found]) -> list[Attribution]:
-    return [
-        Attribution(
-            source=_span(article, a.source) if a.source else None,
-            source_name=a.name,
-            cue=_span(article, a.cue),
-            content=_span(article, a.content),
-            kind=a.kind,
-        )
-        for a in found
-    ]
-
-
-class NoAttributions:
-    name: AttributionName = "none"
-    tasks: tuple[Task, ...] = ()
-    tuned = False
-
-    def found(self, job: Job) -> list[Attribution]:
-        return []
+        article = job.article
+        return [
+            Attribution(
+                source=_span(article, a.source) if a.source else None,
+                source_name=a.name,
+                cue=_span(article, a.cue),
+                content=_span(article, a.content),
+                kind=a.kind,
+            )
+            for a in FINDERS[self.name](article)
+        ]
 
 
 def attribution_source(name: AttributionName) -> AttributionSource:
-    if name == "tagger":
-        return TaggerAttributions()
-    if name == "combined":
-        return CombinedAttributions()
-    return NoAttributions() if name == "none" else RuleAttributions()
+    return FoundAttributions(name)
 
 
 def _span(article: Article, piece: Piece) -> Span:
