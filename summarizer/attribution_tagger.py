@@ -31,10 +31,12 @@ import bisect
 import json
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from summarizer.article import Article
 from summarizer.attribution_cues import CUE_WORDS, QUOTES
@@ -52,6 +54,11 @@ from summarizer.errors import ConfigError
 FOLDER = Path(__file__).resolve().parent / "taggers"
 MODEL = FOLDER / "attributions.crfsuite"
 MANIFEST = FOLDER / "attributions.json"
+# The map from a cue's marginal probability to the probability that its attribution is
+# right (matched, source included, as the eval matches it), fitted by isotonic regression
+# on PolNeAR dev's tuning half for the shipped model (scripts/attribution_calibration.py):
+# a marginal is the CRF's belief about one word's tag, not about the whole attribution.
+CALIBRATION = FOLDER / "attributions-calibration.json"
 LABELS = ("SRC", "CUE", "CON")
 # The least marginal probability of a cue the combined source keeps, chosen with the
 # tagger's penalty on PolNeAR dev's tuning half (docs/attributions.md,
@@ -296,7 +303,28 @@ def tagger_attributions(article: Article, model: Path = MODEL, min_cue: float = 
     whose cue's first word the tagger tags as a cue with a marginal probability of at
     least ``min_cue``."""
     found, sure = tagged(article, model)
-    return [f for f in found if sure.get(f.cue.start, 1.0) >= min_cue]
+    return [
+        replace(f, confidence=calibrated(sure[f.cue.start], model) if f.cue.start in sure else None)
+        for f in found
+        if sure.get(f.cue.start, 1.0) >= min_cue
+    ]
+
+
+def calibrated(marginal: float, model: Path = MODEL) -> float | None:
+    """The probability that an attribution is right given its cue's marginal, for the
+    shipped model (another model file has no calibration: None)."""
+    table = _calibration(model)
+    if table is None:
+        return None
+    return round(float(np.interp(marginal, *table)), 4)
+
+
+@cache
+def _calibration(model: Path) -> tuple[list[float], list[float]] | None:
+    if model.resolve() != MODEL.resolve() or not CALIBRATION.exists():
+        return None
+    data = json.loads(CALIBRATION.read_text(encoding="utf-8"))
+    return data["marginal"], data["probability"]
 
 
 def tagged(article: Article, model: Path = MODEL) -> tuple[list[Found], dict[int, float]]:

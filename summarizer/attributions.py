@@ -109,6 +109,9 @@ class Found:
     content: Piece
     kind: AttributionKind
     sentence: int
+    # The probability that the attribution is right, where the finder has one (the
+    # tagger's, calibrated); None for the rule's.
+    confidence: float | None = None
 
 
 def rule_attributions(article: Article) -> list[Found]:

@@ -9,6 +9,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from summarizer.outputs.headline import without_dateline
 from summarizer.schema import Analysis, Attribution, Metadata, Span
 
 _POSITION_STYLE = {"support": "green", "oppose": "red", "neutral": "white", "mixed": "yellow"}
@@ -43,10 +44,12 @@ def _summary(a: Analysis) -> RenderableType:
         points.add_row("•", point)
     title = a.article.title or "Summary"
     dated = f" · {a.article.published.isoformat()}" if a.article.published else ""
-    # A headline taken from the first sentence opens the summary too: shown once.
+    # A headline taken from the first sentence opens the summary too, after its
+    # dateline: shown once.
     text = a.summary.text
-    if a.summary.headline and text.startswith(a.summary.headline):
-        text = text[len(a.summary.headline) :].strip()
+    undated = without_dateline(text)
+    if a.summary.headline and undated.startswith(a.summary.headline):
+        text = undated[len(a.summary.headline) :].strip()
     parts: list[RenderableType] = [Text(a.summary.headline, style="bold"), Text("")]
     if text:
         parts += [Text(text), Text("")]

@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-SCHEMA_VERSION = "1.4"
+SCHEMA_VERSION = "1.5"
 
 EventStatus = Literal["happened", "ongoing", "planned", "expected", "possible", "denied"]
 Position = Literal["support", "oppose", "neutral", "mixed"]
@@ -208,6 +208,14 @@ class Attribution(_Model):
     content: Span = Field(description="What was said.")
     kind: AttributionKind = Field(
         description="direct: a quotation; indirect: a paraphrase; mixed: a paraphrase that quotes."
+    )
+    confidence: float | None = Field(
+        default=None,
+        ge=0,
+        le=1,
+        description="The probability that this attribution is right, source included, "
+        "as PolNeAR's annotators would list it: the learned tagger's cue probability, "
+        "calibrated on PolNeAR dev's tuning half; null where the rule found it.",
     )
 
 

@@ -12,15 +12,19 @@ import pytest
 
 from summarizer.article import Article
 from summarizer.attribution_tagger import (
+    CALIBRATION,
     MANIFEST,
     MAX_SEQUENCE,
     MODEL,
     assemble,
+    calibrated,
+    combined_attributions,
     paragraphs,
     sentence_numbers,
     sequences,
     tagger_attributions,
 )
+from summarizer.attributions import rule_attributions
 from summarizer.backends.embedded import EmbeddedBackend
 from summarizer.errors import InputError
 from summarizer.evaluation.fixtures import Fixture
@@ -243,3 +247,35 @@ def test_the_shipped_tagger_its_manifest_and_the_analysis() -> None:
     analysis = Pipeline(settings, EmbeddedBackend(settings)).run(article)
     assert [a.content.text for a in analysis.attributions] == [f.content.text for f in found]
     assert [a.source_name for a in analysis.attributions] == [f.name for f in found]
+
+
+def test_the_taggers_confidence_is_its_calibrated_cue_probability(tmp_path: Path) -> None:
+    table = json.loads(CALIBRATION.read_text())
+    # Fitted for the shipped model: a retrained model without a new fit trips this.
+    assert table["model_sha256"] == hashlib.sha256(MODEL.read_bytes()).hexdigest()
+    assert table["chosen"] in table["cross_validated"]
+    probability = table["probability"]
+    assert probability == sorted(probability) and 0 <= probability[0] < probability[-1] <= 1
+    assert calibrated(0.2) < calibrated(0.5) < calibrated(0.95)  # type: ignore[operator]
+    # Another model file has no calibration, so its attributions claim nothing.
+    other = tmp_path / "other.crfsuite"
+    other.write_bytes(MODEL.read_bytes())
+    assert calibrated(0.5, other) is None
+    text = (
+        "Trump Visits Ohio\n\nDonald Trump spoke in Ohio on Monday. "
+        "Trump said on Monday that the wall would be built. "
+        "“It will be beautiful,” he told reporters. Critics say it is too costly.\n"
+    )
+    article = Article.from_text(text)
+    sure = [a.confidence for a in tagger_attributions(article)]
+    assert sure and all(c is not None and 0 < c < 1 for c in sure)
+    assert all(a.confidence is None for a in tagger_attributions(article, other))
+    assert all(a.confidence is None for a in rule_attributions(article))
+    # Combined: the tagger's carry theirs, the rule's none; the analysis carries them.
+    combined = combined_attributions(article)
+    tagger_cues = {a.cue.start for a in tagger_attributions(article)}
+    for a in combined:
+        assert (a.confidence is not None) == (a.cue.start in tagger_cues)
+    settings = load_settings(summary="lead3", headline="rule", threads=1)
+    analysis = Pipeline(settings, EmbeddedBackend(settings)).run(article)
+    assert [a.confidence for a in analysis.attributions] == [a.confidence for a in combined]

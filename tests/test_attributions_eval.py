@@ -88,6 +88,31 @@ def test_a_match_needs_half_the_shorter_content_and_the_source() -> None:
     assert attributions(apart, GOLD)["attribution_tp"] == 0.0
 
 
+def test_a_confidence_is_scored_by_whether_its_attribution_matched() -> None:
+    from summarizer.evaluation.runner import ItemRecord, calibration
+    from summarizer.evaluation.scorers import attribution_confidences
+
+    sure = [
+        # Right (source and content), right (no gold source), wrong (source), and one
+        # without a confidence, which claims nothing.
+        _pred("that the wall would be built", "Donald Trump").model_copy(
+            update={"confidence": 0.9}
+        ),
+        _pred("the plan is too costly", "Critics").model_copy(update={"confidence": 0.7}),
+        _pred("It will be beautiful", "reporters").model_copy(update={"confidence": 0.8}),
+        _pred("Donald Trump said on Monday"),
+    ]
+    pairs = attribution_confidences(Prediction(attributions=sure), GOLD)
+    assert pairs == [(0.9, True), (0.7, True), (0.8, False)]
+    records = [ItemRecord(item="x", system="s", ok=True, attribution_confidences=pairs)]
+    summary = aggregate(records)["s"]
+    # Bins 0.7-0.8, 0.8-0.9, 0.9-1.0 hold one each: |0.7-1| + |0.8-0| + |0.9-1|, over 3.
+    assert summary["attribution_ece"] == pytest.approx((0.3 + 0.8 + 0.1) / 3)
+    assert summary["attribution_brier"] == pytest.approx((0.01 + 0.09 + 0.64) / 3)
+    assert [b["pairs"] for b in calibration(records, "attribution")["s"]] == [1, 1, 1]
+    assert calibration(records) == {}  # no claim confidences
+
+
 def test_a_resolved_name_matches_a_gold_source_it_contains() -> None:
     gold = GOLD.model_copy(
         update={

@@ -18,14 +18,20 @@ from summarizer.backends.embedded import EmbeddedBackend
 from summarizer.calls import CallLog
 from summarizer.drafts import HeadlineDraft
 from summarizer.errors import InputError
-from summarizer.evaluation.baselines import ConstantSystem, Lead3System
+from summarizer.evaluation.baselines import ConstantSystem, Lead3System, RulesSystem
 from summarizer.evaluation.datasets import fixture_id, load_dataset
-from summarizer.evaluation.fixtures import load_fixture
+from summarizer.evaluation.fixtures import Fixture, load_fixture
 from summarizer.evaluation.records import Prediction
 from summarizer.evaluation.scorers import score_item
 from summarizer.evaluation.systems import article_of
 from summarizer.grounding import unsupported_content
-from summarizer.outputs.headline import LEAD_CHARS, flaw, lead_passage
+from summarizer.outputs.headline import (
+    LEAD_CHARS,
+    flaw,
+    lead_passage,
+    rule_headline,
+    without_dateline,
+)
 from summarizer.pipeline import Pipeline
 from summarizer.render import render
 from summarizer.settings import load_settings
@@ -123,6 +129,41 @@ def test_headline_metrics(shared_data: Path) -> None:
     assert not any(k.startswith("headline") for k in score_item(constant, fnc1, article_of(fnc1)))
 
 
+@pytest.mark.parametrize(
+    ("sentence", "news"),
+    [
+        ("SEOUL/BEIJING — North Korean Foreign Minister met", "North Korean Foreign Minister met"),
+        ("HEMPSTEAD, N.Y., Sept. 26 (UPI) — Green Party candidate", "Green Party candidate"),
+        ("WASHINGTON (AP) — The Latest on the race", "The Latest on the race"),
+        ("LONDON, Dec 5 (Reuters) - Britain said", "Britain said"),
+        ("Rome (CNN)Italy is coping", "Italy is coping"),
+        ("(CNN)One of the biggest TV events", "One of the biggest TV events"),
+        ("SAN FRANCISCO -- Apple plans", "Apple plans"),
+        ("WASHINGTON―Donald Trump’s obsession", "Donald Trump’s obsession"),
+        ("ABSTRACT.", ""),
+        # Not datelines: kept whole.
+        ("US-China talks — a summary", None),
+        ("Apple (AAPL) said on Monday", None),
+        ("NASA - the agency said", None),
+        ("Mr. Obama — who never ran again — said", None),
+        ("NATO members agreed", None),
+        ("北京 — 中国外交部说", None),
+    ],
+)
+def test_a_dateline_is_no_part_of_the_news(sentence: str, news: str | None) -> None:
+    assert without_dateline(sentence) == (sentence if news is None else news)
+
+
+def test_a_label_sentence_gives_the_headline_to_the_next() -> None:
+    article = Article.from_text("ABSTRACT.  More than health care, the climate. It is new.")
+    assert article.sentence_text(1) == "ABSTRACT."
+    assert rule_headline(article) == "More than health care, the climate."
+    # The eval's rules system carries it; Lead-3 keeps the first sentence as it is.
+    fixture = Fixture(id="x", source="test", topic="t", text=article.text, labelled=[])
+    assert RulesSystem().predict(fixture, article).headline == rule_headline(article)
+    assert Lead3System().predict(fixture, article).headline == "ABSTRACT."
+
+
 def test_the_rule_headline_is_the_title_else_the_first_sentence(seed_text: str) -> None:
     # With the Lead-3 summary, the rules of both headline and summary text.
     settings = load_settings(headline="rule", summary="lead3", threads=1)
@@ -130,7 +171,9 @@ def test_the_rule_headline_is_the_title_else_the_first_sentence(seed_text: str) 
     untitled = Article.from_text(seed_text)
     analysis = pipeline.run(untitled)
     first = [" ".join(untitled.sentence_text(n).split()) for n in (1, 2, 3)]
-    assert analysis.summary.headline == first[0]
+    # The first sentence without its dateline.
+    headline = first[0].removeprefix("SEOUL/BEIJING — ")
+    assert headline != first[0] and analysis.summary.headline == headline
     # summary=lead3: the first three sentences, whatever the key points cite.
     assert analysis.summary.text == " ".join(first) and analysis.summary.key_points
     # Neither the headline nor the summary's text is the model's: nothing to recheck.
@@ -139,7 +182,7 @@ def test_the_rule_headline_is_the_title_else_the_first_sentence(seed_text: str) 
     out = io.StringIO()
     render(analysis, Console(file=out, width=200))
     shown = " ".join(out.getvalue().replace("│", " ").split())
-    assert shown.count(first[0]) == 1 and f"{first[1]} {first[2]}" in shown
+    assert shown.count(headline) == 1 and f"{first[1]} {first[2]}" in shown
     titled = Article.from_text(seed_text, title="Choe Son-hui visits Beijing")
     assert pipeline.run(titled).summary.headline == "Choe Son-hui visits Beijing"
 
@@ -163,7 +206,7 @@ def test_the_tuned_headline_is_the_adapters_unless_flawed(tiny: Path, seed_text:
     assert isinstance(answer, HeadlineDraft)
     written = " ".join(answer.headline.split())
     usable = written and not flaw(written) and not unsupported_content(article, written)
-    first = " ".join(article.sentence_text(1).split())
+    first = " ".join(article.sentence_text(1).split()).removeprefix("SEOUL/BEIJING — ")
     assert analysis.summary.headline == (written if usable else first)
     # A titled article keeps its title and asks no headline.
     titled = Article.from_text(seed_text, title="Choe Son-hui visits Beijing")

@@ -33,6 +33,7 @@ from summarizer.evaluation.records import (
     pred_event,
     pred_stance,
 )
+from summarizer.outputs.headline import rule_headline
 from summarizer.relatedness import gate_config
 from summarizer.rules import rule_items
 from summarizer.schema import ClaimLabel
@@ -116,7 +117,8 @@ class Fnc1BaselineSystem:
 
 
 class RulesSystem(Lead3System):
-    """Lead-3, events and stances by rule (:func:`summarizer.rules.rule_items`) and
+    """Lead-3 with the rule's headline (the title, else the first sentence without its
+    dateline), events and stances by rule (:func:`summarizer.rules.rule_items`) and
     attributions by rule (:func:`summarizer.attributions.rule_attributions`)."""
 
     name = "rules"
@@ -128,6 +130,7 @@ class RulesSystem(Lead3System):
             .predict(fixture, article)
             .model_copy(
                 update={
+                    "headline": rule_headline(article),
                     "events": [pred_event(e) for e in events],
                     "stances": [pred_stance(s) for s in stances],
                     "attributions": [_pred_attribution(a) for a in rule_attributions(article)],
@@ -146,6 +149,7 @@ def _pred_attribution(found: Found) -> PredAttribution:
         cue=span(found.cue),
         content=span(found.content),
         kind=found.kind,
+        confidence=found.confidence,
     )
 
 

@@ -422,7 +422,8 @@ def register(main: click.Group, model_options: Decorator, errors: Decorator) -> 
     @click.option(
         "--reliability",
         is_flag=True,
-        help="Print the reliability table of the claim labels' confidences instead.",
+        help="Print the reliability tables of the claim labels' and the attributions' "
+        "confidences instead.",
     )
     @half_option
     @errors
@@ -442,6 +443,10 @@ def register(main: click.Group, model_options: Decorator, errors: Decorator) -> 
             if half != "all" or language is not None:
                 raise click.UsageError("--reliability takes the whole run")
             click.echo(reliability_table(run.calibration), nl=False)
+            said = run.attribution_calibration
+            click.echo(
+                reliability_table({f"{k} (attributions)": v for k, v in said.items()}), nl=False
+            )
             return
         if half != "all" and run.half not in ("all", half):
             raise InputError(f"{run_dir} ran the {run.half} half only, not the {half} half")

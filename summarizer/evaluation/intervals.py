@@ -27,11 +27,14 @@ SEED = 0
 POOLED_CLAIMS = ("claim_macro_f1", "claim_related_accuracy", "fnc1_relative")
 # Pooled over the claims whose label carries a confidence (none where no claim has one).
 POOLED_CALIBRATION = ("claim_confidence_share", "claim_ece", "claim_brier")
+# The same over the attributions that carry a confidence.
+POOLED_ATTRIBUTION_CALIBRATION = ("attribution_ece", "attribution_brier")
 POOLED = frozenset(
     {f"{p}_{part}{s}" for p, s in MICRO for part in ("precision", "recall", "f1")}
     | set(MICRO_RATIOS)
     | set(POOLED_CLAIMS)
     | set(POOLED_CALIBRATION)
+    | set(POOLED_ATTRIBUTION_CALIBRATION)
 )
 # The per-item scores a figure draws on: the metrics' own and the pooled counts.
 _NEEDED = (
@@ -119,10 +122,19 @@ def _figures(records: Sequence[ItemRecord]) -> _Figures:
             pooled.add(key)
         estimators["claim_confidence_share"] = _confident_share
         if any(r.claim_confidences for r in records):
-            estimators["claim_ece"] = _ece
-            estimators["claim_brier"] = _brier
+            estimators["claim_ece"] = _ece("claim")
+            estimators["claim_brier"] = _brier("claim")
         for key in POOLED_CALIBRATION:
             items[key] = sum(1 for r in records if r.claim_pairs)
+            pooled.add(key)
+    if any(r.attribution_confidences for r in records):
+        cols.update(
+            _confidence_columns("attribution", [r.attribution_confidences for r in records])
+        )
+        estimators["attribution_ece"] = _ece("attribution")
+        estimators["attribution_brier"] = _brier("attribution")
+        for key in POOLED_ATTRIBUTION_CALIBRATION:
+            items[key] = sum(1 for r in records if r.attribution_confidences)
             pooled.add(key)
     kept = {k: e for k, e in estimators.items() if k in METRICS}
     return _Figures(cols, kept, items, pooled & set(kept))
@@ -170,16 +182,29 @@ def _claim_columns(records: Sequence[ItemRecord]) -> dict[str, np.ndarray]:
             row[f"{label}:occurs"] = sum(1.0 for pair in pairs if label in pair)
         row["fnc1:earned"], row["fnc1:best"] = scorers.fnc1_score(pairs)
         row["related:right"] = scorers.related_accuracy(pairs) * len(pairs)
-        sure = r.claim_confidences
-        row["confident:n"] = float(len(sure))
-        row["confident:squared"] = sum((c - float(right)) ** 2 for c, right in sure)
-        # Per bin of confidence: pairs, their confidences and how many were right, so
-        # that a resample's ECE is the pooled one (scorers.expected_calibration_error).
+        for key, value in row.items():
+            cols.setdefault(key, []).append(value)
+    out = {k: np.array(v, dtype=float) for k, v in cols.items()}
+    return out | _confidence_columns("claim", [r.claim_confidences for r in records])
+
+
+def _confidence_columns(
+    output: str, per_item: Sequence[Sequence[tuple[float, bool]]]
+) -> dict[str, np.ndarray]:
+    """Per item, of one output's (confidence, right) pairs: their count and squared
+    error, and per bin of confidence the pairs, their confidences and how many were
+    right, so that a resample's ECE is the pooled one (scorers.expected_calibration_error)."""
+    cols: dict[str, list[float]] = {}
+    for sure in per_item:
+        row = {
+            f"{output}:confident:n": float(len(sure)),
+            f"{output}:confident:squared": sum((c - float(right)) ** 2 for c, right in sure),
+        }
         for b in range(scorers.CALIBRATION_BINS):
             inside = [(c, right) for c, right in sure if scorers.calibration_bin(c) == b]
-            row[f"bin{b}:n"] = float(len(inside))
-            row[f"bin{b}:confidence"] = sum(c for c, _ in inside)
-            row[f"bin{b}:right"] = sum(1.0 for _, right in inside if right)
+            row[f"{output}:bin{b}:n"] = float(len(inside))
+            row[f"{output}:bin{b}:confidence"] = sum(c for c, _ in inside)
+            row[f"{output}:bin{b}:right"] = sum(1.0 for _, right in inside if right)
         for key, value in row.items():
             cols.setdefault(key, []).append(value)
     return {k: np.array(v, dtype=float) for k, v in cols.items()}
@@ -207,19 +232,22 @@ def _fnc1(s: Sums) -> np.ndarray:
 
 
 def _confident_share(s: Sums) -> np.ndarray:
-    return _ratio(s["confident:n"], s["claims:n"])
+    return _ratio(s["claim:confident:n"], s["claims:n"])
 
 
-def _ece(s: Sums) -> np.ndarray:
-    gap = sum(
-        np.abs(s[f"bin{b}:confidence"] - s[f"bin{b}:right"])
-        for b in range(scorers.CALIBRATION_BINS)
-    )
-    return _ratio(np.asarray(gap, dtype=float), s["confident:n"])
+def _ece(output: str) -> Estimator:
+    def ece(s: Sums) -> np.ndarray:
+        gap = sum(
+            np.abs(s[f"{output}:bin{b}:confidence"] - s[f"{output}:bin{b}:right"])
+            for b in range(scorers.CALIBRATION_BINS)
+        )
+        return _ratio(np.asarray(gap, dtype=float), s[f"{output}:confident:n"])
+
+    return ece
 
 
-def _brier(s: Sums) -> np.ndarray:
-    return _ratio(s["confident:squared"], s["confident:n"])
+def _brier(output: str) -> Estimator:
+    return lambda s: _ratio(s[f"{output}:confident:squared"], s[f"{output}:confident:n"])
 
 
 def figures_at(records: Sequence[ItemRecord]) -> dict[str, float | None]:

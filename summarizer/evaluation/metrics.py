@@ -115,6 +115,14 @@ METRIC_GROUPS: list[tuple[str, list[Metric]]] = [
             Metric("attribution_source_accuracy", "source right (content matched)"),
             Metric("attribution_content_f1", "content token F1 (content matched)"),
             Metric("stance_attribution_precision", "stances an attribution supports"),
+            # Over the attributions that carry a confidence (the tagger's), pooled.
+            Metric(
+                "attribution_ece",
+                "calibration error (ECE)",
+                higher_is_better=False,
+                ranked=False,
+            ),
+            Metric("attribution_brier", "Brier score", higher_is_better=False, ranked=False),
         ],
     ),
     (

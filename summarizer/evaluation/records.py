@@ -71,6 +71,7 @@ class PredAttribution(_Record):
     cue: PredSpan | None = None
     content: PredSpan
     kind: str = "indirect"  # direct (quoted), indirect or mixed
+    confidence: float | None = None  # the probability that it is right, where given
 
 
 class Prediction(_Record):
@@ -112,6 +113,7 @@ class Prediction(_Record):
                     cue=_span(t.cue),
                     content=_span(t.content),
                     kind=t.kind,
+                    confidence=t.confidence,
                 )
                 for t in a.attributions
             ],

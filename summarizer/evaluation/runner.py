@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -56,6 +56,8 @@ class ItemRecord(BaseModel):
     claim_pairs: list[tuple[ClaimLabel | None, ClaimLabel]] = Field(default_factory=list)
     # (confidence, right) per claim whose label carries a confidence: calibration's input.
     claim_confidences: list[tuple[float, bool]] = Field(default_factory=list)
+    # The same per predicted attribution with a confidence (right: strictly matched).
+    attribution_confidences: list[tuple[float, bool]] = Field(default_factory=list)
 
 
 class RunSummary(BaseModel):
@@ -87,6 +89,8 @@ class RunSummary(BaseModel):
     # Per system whose claim labels carry confidences: the reliability table (bins of
     # confidence with their pairs, mean confidence and share right).
     calibration: dict[str, list[dict[str, float]]] = Field(default_factory=dict)
+    # The same for the attributions' confidences.
+    attribution_calibration: dict[str, list[dict[str, float]]] = Field(default_factory=dict)
 
 
 Progress = Callable[[int, int, ItemRecord], None]
@@ -170,6 +174,7 @@ def run_eval(
         prompt_diffs={s.name: d for s in systems if (d := prompt_diffs(s))},
         judge={**judge.config(), "cost": judge.cost.as_dict()} if judge else None,
         calibration=calibration(records),
+        attribution_calibration=calibration(records, "attribution"),
     )
     (out_dir / SUMMARY).write_text(summary.model_dump_json(indent=2) + "\n", encoding="utf-8")
     return summary
@@ -198,6 +203,7 @@ def rescore(run_dir: Path, fixtures: Sequence[Fixture]) -> RunSummary:
             "systems": aggregate(again),
             "by_language": by_language(again, fixtures),
             "calibration": calibration(again),
+            "attribution_calibration": calibration(again, "attribution"),
         }
     )
     (run_dir / SUMMARY).write_text(summary.model_dump_json(indent=2) + "\n", encoding="utf-8")
@@ -289,6 +295,11 @@ def _scored(
         claim_confidences=(
             scorers.claim_confidences(prediction, fixture) if "claims" in fixture.labelled else []
         ),
+        attribution_confidences=(
+            scorers.attribution_confidences(prediction, fixture)
+            if "attributions" in fixture.labelled
+            else []
+        ),
     )
 
 
@@ -371,11 +382,15 @@ def by_language(
     return {code: aggregate([r for r in records if language.get(r.item) == code]) for code in found}
 
 
-def calibration(records: Sequence[ItemRecord]) -> dict[str, list[dict[str, float]]]:
-    """Per system with any claim confidence, its reliability table."""
+def calibration(
+    records: Sequence[ItemRecord], output: Literal["claim", "attribution"] = "claim"
+) -> dict[str, list[dict[str, float]]]:
+    """Per system with any confidence of that output, its reliability table."""
     out: dict[str, list[dict[str, float]]] = {}
     for system in dict.fromkeys(r.system for r in records):
-        pairs = [c for r in records if r.system == system for c in r.claim_confidences]
+        pairs = [
+            c for r in records if r.system == system for c in getattr(r, f"{output}_confidences")
+        ]
         if pairs:
             out[system] = [
                 {"low": low, "high": high, "pairs": n, "confidence": mean, "right": right}
@@ -426,5 +441,8 @@ def aggregate(records: Sequence[ItemRecord]) -> dict[str, dict[str, float | None
             if confident:
                 summary["claim_ece"] = scorers.expected_calibration_error(confident)
                 summary["claim_brier"] = scorers.brier(confident)
+        if sure := [c for r in mine for c in r.attribution_confidences]:
+            summary["attribution_ece"] = scorers.expected_calibration_error(sure)
+            summary["attribution_brier"] = scorers.brier(sure)
         out[system] = summary
     return out

@@ -553,12 +553,7 @@ def attributions(pred: Prediction, gold: Fixture) -> Scores:
     the share whose sources match, and the content's token F1. Recall among gold
     attributions whose source is a name (not a pronoun or a bare noun). And the stances'
     precision against them (:func:`_supports`), where the system gives stances."""
-    found = match(pred.attributions, gold.attributions, _content_overlap)
-    strict = [
-        (p, g)
-        for p, g, _ in found.pairs
-        if _same_source(pred.attributions[p], gold.attributions[g])
-    ]
+    found, strict = _attribution_pairs(pred, gold)
     named = [i for i, g in enumerate(gold.attributions) if _is_name(g)]
     hit = {g for _, g in strict}
     out = Matching([(p, g, 1.0) for p, g in strict], found.predicted, found.gold).prf("attribution")
@@ -581,6 +576,29 @@ def attributions(pred: Prediction, gold: Fixture) -> Scores:
             )
         )
     return out
+
+
+def attribution_confidences(pred: Prediction, gold: Fixture) -> list[tuple[float, bool]]:
+    """(confidence, whether right) for each predicted attribution with a confidence:
+    right when strictly matched, as :func:`attributions` counts it."""
+    _, strict = _attribution_pairs(pred, gold)
+    right = {p for p, _ in strict}
+    return [
+        (a.confidence, i in right)
+        for i, a in enumerate(pred.attributions)
+        if a.confidence is not None
+    ]
+
+
+def _attribution_pairs(pred: Prediction, gold: Fixture) -> tuple[Matching, list[tuple[int, int]]]:
+    """The one-to-one matching by content, and its pairs whose sources match too."""
+    found = match(pred.attributions, gold.attributions, _content_overlap)
+    strict = [
+        (p, g)
+        for p, g, _ in found.pairs
+        if _same_source(pred.attributions[p], gold.attributions[g])
+    ]
+    return found, strict
 
 
 def _chars(pieces: Sequence[GoldSpan]) -> set[int]:

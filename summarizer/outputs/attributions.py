@@ -56,6 +56,7 @@ class FoundAttributions:
                 cue=_span(article, a.cue),
                 content=_span(article, a.content),
                 kind=a.kind,
+                confidence=a.confidence,
             )
             for a in FINDERS[self.name](article)
         ]

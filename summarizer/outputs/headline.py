@@ -7,6 +7,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Literal, Protocol
 
+import regex
+
 from summarizer import grounding
 from summarizer.article import Article, Passage
 from summarizer.prompts import Task
@@ -35,6 +37,28 @@ _META = re.compile(
 # Cut inside a number ("... a powerful 6.") or after a word that cannot end one ("in"
 # can: "turn himself in").
 _CUT = re.compile(r"\d[.,]$|\b(?:and|or|of|the|a|an|to|with|for)$", re.IGNORECASE)
+
+# A dateline opens a wire story's first sentence and is no part of its news: "SEOUL/
+# BEIJING — ", "HEMPSTEAD, N.Y., Sept. 26 (UPI) — ", "Rome (CNN)", "SAN FRANCISCO -- ";
+# also a one-word label sentence ("ABSTRACT."). The place is in capitals, or an agency
+# in brackets follows it; a hyphen counts only between spaces ("US-China talks" keeps
+# its "US"), and the news after it starts with a capital, a digit or a quotation mark.
+_PLACE = r"\p{Lu}[\p{L}'’.\-]*(?:[ /]\p{Lu}[\p{L}'’.\-]*)*"
+_CAPITALS = r"\p{Lu}{2,}[\p{Lu}'’.\-]*(?:[ /]\p{Lu}[\p{Lu}'’.\-]*)*"
+_MORE = r"(?:,[ ][\p{L}\p{N}.'’ ]{1,24}?){0,3}"  # ", N.Y., Sept. 26"
+_DASH = r"(?:\s*[—–―]\s*|\s*--\s*|\s+-\s+)"
+_NEWS = r"(?=[\p{Lu}\p{N}\"“‘'])"
+_DATELINE = regex.compile(
+    rf"\A\s*(?:(?:{_PLACE}{_MORE}[ ]?)?\(\p{{Lu}}[\p{{L}}. ]{{0,20}}\)(?:{_DASH}|(?=\p{{L}}))"
+    rf"|{_CAPITALS}{_MORE}{_DASH}{_NEWS}"
+    rf"|\p{{Lu}}{{3,}}[.:]\s*(?:{_NEWS}|\Z))"
+)
+
+
+def without_dateline(sentence: str) -> str:
+    """``sentence`` without the dateline it opens with, if any."""
+    found = _DATELINE.match(sentence)
+    return sentence[found.end() :] if found else sentence
 
 
 def flaw(headline: str) -> Flaw | None:
@@ -73,7 +97,8 @@ class HeadlineSource(Protocol):
 
 
 class RuleHeadline:
-    """The article's own headline: its title, else its first sentence."""
+    """The article's own headline: its title, else its first sentence without its
+    dateline."""
 
     name: HeadlineName = "rule"
     tasks: tuple[Task, ...] = ()
@@ -117,7 +142,14 @@ def asks_headline(article: Article) -> bool:
 
 
 def rule_headline(article: Article) -> str:
-    return article.title or article.sentence_text(1)
+    """The title, else the first sentence without its dateline (the next one where the
+    first is only a dateline or a label)."""
+    if article.title:
+        return article.title
+    for number in range(1, len(article.sentences) + 1):
+        if text := without_dateline(article.sentence_text(number)).strip():
+            return text
+    return article.sentence_text(1)
 
 
 def headline_source(name: HeadlineName) -> HeadlineSource:
