@@ -55,9 +55,10 @@ FOLDER = Path(__file__).resolve().parent / "taggers"
 MODEL = FOLDER / "attributions.crfsuite"
 MANIFEST = FOLDER / "attributions.json"
 # The map from a cue's marginal probability to the probability that its attribution is
-# right (matched, source included, as the eval matches it), fitted by isotonic regression
-# on PolNeAR dev's tuning half for the shipped model (scripts/attribution_calibration.py):
-# a marginal is the CRF's belief about one word's tag, not about the whole attribution.
+# right (matched, source included, as the eval matches it), fitted on PolNeAR dev's
+# tuning half for the shipped model by the map cross-validation chose there (Platt
+# scaling; scripts/attribution_calibration.py): a marginal is the CRF's belief about one
+# word's tag, not about the whole attribution.
 CALIBRATION = FOLDER / "attributions-calibration.json"
 LABELS = ("SRC", "CUE", "CON")
 # The least marginal probability of a cue the combined source keeps, chosen with the
