@@ -97,6 +97,12 @@ def model_options(func: F) -> F:
             "(rule). Default: rule for the embedded model, model for an endpoint.",
         ),
         click.option(
+            "--key-points",
+            type=click.Choice(["auto", "model", "quote"]),
+            help="The key points in the model's words, or each the sentence it cites "
+            "(quote). Default: quote for the embedded model, model for an endpoint.",
+        ),
+        click.option(
             "--extractor",
             type=click.Choice(["auto", "tuned", "model", "rule"]),
             help="Events and stances by the model, by the embedded model through its "

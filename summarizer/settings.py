@@ -24,12 +24,14 @@ SummaryStyle = Literal["abstractive", "extractive", "lead", "lead3"]
 ClaimLabels = Literal["auto", "tuned", "scores", "generated", "rule"]
 Extraction = Literal["auto", "tuned", "model", "rule"]
 HeadlineName = Literal["auto", "model", "tuned", "rule"]
+KeyPointWording = Literal["auto", "model", "quote"]
 AttributionName = Literal["combined", "tagger", "rule", "none"]
 # What the pipeline asks for and does with the answers, beside how each call is made:
 # part of an analysis's cache key, and what eval variants sharing one loaded model vary.
 PIPELINE_OPTIONS = (
     "summary",
     "headline",
+    "key_points",
     "output_language",
     "examples",
     "grounded_fields",
@@ -56,6 +58,11 @@ EMBEDDED_EXTRACTOR: Literal["model", "rule"] = "rule"
 # talk about "the article" and 21.3% name what the article lacks. So the embedded model
 # uses the rule.
 EMBEDDED_HEADLINE: Literal["model", "rule"] = "rule"
+# Measured on the fixtures' and SummEval dev's tuning halves (docs/evaluation.md, "Key
+# points"; evals/reference/key-points-tune): the embedded model's key points copy their
+# sentences with slips ("her second visit" becomes "his", a point stops mid-phrase), so
+# on that model each key point is the sentence it cites.
+EMBEDDED_KEY_POINTS: Literal["model", "quote"] = "quote"
 
 
 class Settings(BaseSettings):
@@ -101,6 +108,12 @@ class Settings(BaseSettings):
         "sentence. A tuned headline that is empty, talks about the article or names what "
         "the article lacks is replaced by the rule's. Unset: the measured best for the "
         "embedded model (rule), model for an endpoint.",
+    )
+    key_points: KeyPointWording = Field(
+        default="auto",
+        description="The key points' wording: model: as the model wrote them; quote: each "
+        "is the first sentence it cites, in the article's words (without a dateline). "
+        "Unset: quote for the embedded model, model for an endpoint.",
     )
     examples: bool = Field(
         default=False,
@@ -251,6 +264,12 @@ class Settings(BaseSettings):
             return self.headline
         return EMBEDDED_HEADLINE if self.backend == "embedded" else "model"
 
+    @property
+    def key_point_wording(self) -> Literal["model", "quote"]:
+        if self.key_points != "auto":
+            return self.key_points
+        return EMBEDDED_KEY_POINTS if self.backend == "embedded" else "model"
+
     def pipeline_options(self) -> dict[str, Any]:
         """The :data:`PIPELINE_OPTIONS`, the summary style resolved for this backend."""
         options = {name: getattr(self, name) for name in PIPELINE_OPTIONS}
@@ -258,6 +277,7 @@ class Settings(BaseSettings):
         options["claim_labels"] = self.claim_labelling
         options["extractor"] = self.extraction
         options["headline"] = self.headlining
+        options["key_points"] = self.key_point_wording
         return options
 
     @property

@@ -65,6 +65,27 @@ def test_rouge_and_key_facts() -> None:
     )
 
 
+def test_key_points_faithfulness_and_coverage() -> None:
+    gold = fixture(
+        key_facts=[
+            KeyFact(fact="Lee met Park", wordings=["Ann Lee met Bo Park"]),
+            KeyFact(fact="Park disagreed", wordings=["Park disagreed"]),
+        ]
+    )
+    quoted = Prediction(key_points=["Ann Lee met Bo Park in Oslo on Monday.", "Park disagreed."])
+    s = scorers.key_points(quoted, gold, ARTICLE)
+    assert s["key_point_novel_word_rate"] == 0.0 and s["key_point_unsupported_rate"] == 0.0
+    assert s["key_point_fact_recall"] == 1.0 and 0.5 < s["key_point_rouge1"] < 1.0
+    # A slip in the copy: "Xi" and "Paris" are named nowhere, "quarrelled" is not written.
+    slipped = Prediction(key_points=["Ann Lee met Xi in Paris.", "Park quarrelled."])
+    s = scorers.key_points(slipped, gold, ARTICLE)
+    assert s["key_point_unsupported_rate"] == 0.5  # the first point, not the second
+    assert s["key_point_fact_recall"] == 0.5  # "Park disagreed" is lost
+    # ann, lee, meet, xi, paris, park, quarrel: xi, paris and quarrel are absent.
+    assert s["key_point_novel_word_rate"] == pytest.approx(3 / 7)
+    assert scorers.key_points(Prediction(summary="Lee met Park."), gold, ARTICLE) == {}
+
+
 def gold_event(**kw: object) -> GoldEvent:
     base: dict[str, object] = {
         "actors": ["Ann Lee"],

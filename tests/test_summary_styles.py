@@ -44,3 +44,37 @@ def test_the_default_style_depends_on_the_backend() -> None:
         "abstractive"
     )
     assert load_settings(summary="abstractive").summary_style == "abstractive"
+
+
+def test_quoted_key_points_are_their_sentences_once_each(
+    scripted: ScriptedServer, seed_text: str
+) -> None:
+    summary = json.loads(json.dumps(CANNED["SummaryDraft"]))
+    summary["key_points"] = [
+        {"sentences": [1], "point": "Choe met Wang during his second visit"},  # a slip
+        {"sentences": [2], "point": "China is willing to strengthen"},  # cut short
+        {"sentences": [1, 3], "point": "Another wording of sentence 1"},  # same first cite
+    ]
+    scripted.push(answer(summary))
+    with Summarizer(base_url=scripted.base_url, model="scripted", key_points="quote") as client:
+        result = client.analyze(seed_text)
+    points = result.summary.key_points
+    assert [[s.sentence for s in k.evidence] for k in points] == [[1, 3], [2]]
+    first, second = (points[0].evidence[0], points[1].evidence[0])
+    # The dateline ("SEOUL/BEIJING — ") is no part of the point; the span keeps it.
+    assert first.text.startswith("SEOUL/BEIJING — ")
+    assert points[0].text == " ".join(first.text.removeprefix("SEOUL/BEIJING — ").split())
+    assert "her second visit" in points[0].text
+    assert points[1].text == " ".join(second.text.split())
+    assert seed_text[first.start : first.end] == first.text
+
+
+def test_an_endpoint_keeps_the_models_wording_and_the_embedded_model_quotes() -> None:
+    from summarizer.settings import load_settings
+
+    assert load_settings().key_point_wording == "quote"
+    endpoint = load_settings(base_url="http://127.0.0.1:1/v1", model="m")
+    assert endpoint.key_point_wording == "model"
+    assert load_settings(key_points="model").key_point_wording == "model"
+    # It decides the answer, so it is in the cache key.
+    assert load_settings().pipeline_options()["key_points"] == "quote"

@@ -66,6 +66,25 @@ METRIC_GROUPS: list[tuple[str, list[Metric]]] = [
         ],
     ),
     (
+        # Every item of a system that writes key points: their words against the
+        # article's, and what they carry of the references and key facts.
+        "key points",
+        [
+            Metric("key_point_rouge1", "ROUGE-1 F1, the points against the references"),
+            Metric("key_point_fact_recall", "key-fact recall"),
+            Metric(
+                "key_point_novel_word_rate",
+                "words absent from the article",
+                higher_is_better=False,
+            ),
+            Metric(
+                "key_point_unsupported_rate",
+                "points naming what the article lacks",
+                higher_is_better=False,
+            ),
+        ],
+    ),
+    (
         # Every item of a system that writes a headline; ROUGE-L where the item has a
         # reference headline (a title the system was not shown).
         "headline",

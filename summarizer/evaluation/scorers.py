@@ -70,7 +70,7 @@ def grounding(pred: Prediction, article: Article) -> Scores:
     unsupported = set(unsupported_content(article, summary))
     missing = sum(1 for i in items if i in unsupported)
     words = content_stems(summary)
-    known = set(content_stems(f"{article.title or ''}\n{article.text}"))
+    known = _article_stems(article)
     names = item_names(pred)
     return {
         "novel_word_rate": sum(1 for w in words if w not in known) / len(words) if words else 0.0,
@@ -83,6 +83,12 @@ def grounding(pred: Prediction, article: Article) -> Scores:
         "unsupported_items": float(missing),
         "content_items": float(len(items)),
     }
+
+
+@lru_cache(maxsize=64)  # every scorer of an item, for every system, reads it
+def _article_stems(article: Article) -> frozenset[str]:
+    """The stemmed content words of the article and its title."""
+    return frozenset(content_stems(f"{article.title or ''}\n{article.text}"))
 
 
 def item_names(pred: Prediction) -> list[str]:
@@ -167,6 +173,33 @@ def summary(pred: Prediction, gold: Fixture) -> Scores:
         out["key_fact_recall"] = key_fact_recall(
             f"{pred.headline}. {text}", gold.key_facts, gold.aliases
         )
+    return out
+
+
+def key_points(pred: Prediction, gold: Fixture, article: Article) -> Scores:
+    """The key points' faithfulness (their stemmed content words the article lacks; the
+    share of points naming names or numbers it lacks) and coverage (ROUGE-1 F1 of the
+    points together against the references; key-fact recall). Nothing for a system that
+    writes none."""
+    if not pred.key_points:
+        return {}
+    words = [w for point in pred.key_points for w in content_stems(point)]
+    known = _article_stems(article)
+    out: Scores = {
+        "key_point_novel_word_rate": (
+            sum(1 for w in words if w not in known) / len(words) if words else 0.0
+        ),
+        "key_point_unsupported_rate": sum(
+            1 for point in pred.key_points if unsupported_content(article, point)
+        )
+        / len(pred.key_points),
+    }
+    joined = " ".join(pred.key_points)
+    if gold.references:
+        scores = _rouge(gold.language).score_multi(gold.references, joined)
+        out["key_point_rouge1"] = scores["rouge1"].fmeasure
+    if gold.key_facts:
+        out["key_point_fact_recall"] = key_fact_recall(joined, gold.key_facts, gold.aliases)
     return out
 
 
@@ -670,6 +703,7 @@ def score_item(pred: Prediction, gold: Fixture, article: Article) -> Scores:
     out.update(headline(pred, gold, article))
     if "summary" in gold.labelled:
         out.update(summary(pred, gold))
+        out.update(key_points(pred, gold, article))
     if "events" in gold.labelled:
         out.update(events(pred, gold))
     if "stances" in gold.labelled:

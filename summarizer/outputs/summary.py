@@ -2,7 +2,8 @@
 first sentence, then the sentences the key points cite), ``extractive`` (the cited
 sentences alone), ``lead3`` (the first three sentences: the rule news summarisation is
 measured against) and ``abstractive`` (the model's own words). Every style takes its key
-points from the model's summary draft, and its headline from the headline's source
+points from the model's summary draft (in its wording, or quoting the sentence each cites:
+the ``key_points`` setting), and its headline from the headline's source
 (:mod:`summarizer.outputs.headline`)."""
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Protocol
 
 from summarizer import grounding
-from summarizer.outputs.headline import HeadlineSource, rule_headline
+from summarizer.outputs.headline import HeadlineSource, rule_headline, without_dateline
 from summarizer.schema import KeyPoint, Span, Summary
 from summarizer.settings import SummaryStyle
 
@@ -90,16 +91,22 @@ def summary(
         ),
         grounding.key_point_key,
     )[:MAX_KEY_POINTS]
+    if job.extractive or job.settings.key_point_wording == "quote":
+        # Two points that cite the same sentence first are one point once quoted.
+        key_points = grounding.merge_duplicates(
+            (extractive_point(k) for k in key_points), grounding.key_point_key
+        )
     if job.extractive:
-        key_points = [extractive_point(k) for k in key_points]
         headline = rule_headline(job.article)
     text = source.text(job, key_points, written)
     return Summary(headline=echo.text(" ".join(headline.split())), text=text, key_points=key_points)
 
 
 def extractive_point(point: KeyPoint) -> KeyPoint:
-    """``point`` stated in the article's words: its first cited sentence."""
-    return point.model_copy(update={"text": " ".join(point.evidence[0].text.split())})
+    """``point`` stated in the article's words: its first cited sentence, without the
+    dateline it may open with (the span keeps the whole sentence)."""
+    sentence = " ".join(point.evidence[0].text.split())
+    return point.model_copy(update={"text": without_dateline(sentence).strip() or sentence})
 
 
 def extractive_summary(key_points: Sequence[KeyPoint], lead: Span | None = None) -> str:
