@@ -216,6 +216,13 @@ def test_an_excluded_casie_article_is_never_read_and_is_counted(tmp_path: Path) 
     )
     manifest = json.loads((out / "data_manifest.json").read_text(encoding="utf-8"))
     assert manifest["source_ids"] == ["casie:9001", "casie:9002"]
+    # The same command makes the same files only with the same code: the manifest says which.
+    from summarizer.cache import code_hash
+
+    assert manifest["code"]["package_hash"] == code_hash()
+    if (ROOT / ".git").exists():
+        assert len(manifest["code"]["commit"]) == 40
+        assert isinstance(manifest["code"]["uncommitted_changes"], bool)
     source = manifest["sources"]["casie"]
     assert source["excluded"] == {"CASIE article id set aside": {"count": 1, "ids": ["casie:4"]}}
     assert sorted(source["files"]) == ["data/annotation/9001.json", "data/annotation/9002.json"]

@@ -347,6 +347,7 @@ def test_the_exported_gguf_loads_in_llama_cpp_and_moves_the_logits(
     assert all(p["heldout_by_task"].keys() == {"claim_label", "events"} for p in measured)
     assert manifest["command"].startswith("python -m training.train --data ")
     assert {"torch", "transformers", "peft"} <= manifest["versions"].keys()
+    assert manifest["code"].keys() == {"commit", "uncommitted_changes", "package_hash"}
     reference = json.loads((resumed / "adapter_check.json").read_text(encoding="utf-8"))
     assert len(reference["input_ids"]) - reference["answer_start"] >= 20
     # Raises (CheckFailed) when llama.cpp's logits do not move, or move unlike torch's.

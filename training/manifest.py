@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import platform
 import statistics
+import subprocess
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
@@ -34,6 +35,34 @@ def versions() -> dict[str, str]:
         except metadata.PackageNotFoundError:
             found[name] = "not installed"
     return found
+
+
+def code() -> dict[str, Any]:
+    """The code that did the work: the checkout's commit and whether files differed from
+    it (where the code runs from a git checkout), and the package's content hash. A
+    manifest's command makes the same files again only with this code: the same command
+    at a later commit may make other examples (v1's, run again at a later commit, gave
+    FNC-1 headlines that v1's code did not)."""
+    from summarizer.cache import code_hash
+
+    root = Path(__file__).resolve().parents[1]
+
+    def git(*args: str) -> str | None:
+        try:
+            done = subprocess.run(
+                ["git", "-C", str(root), *args], capture_output=True, text=True, timeout=30
+            )
+        except (OSError, subprocess.SubprocessError):
+            return None
+        return done.stdout.strip() if done.returncode == 0 else None
+
+    commit = git("rev-parse", "HEAD")
+    status = git("status", "--porcelain", "--untracked-files=no") if commit else None
+    return {
+        "commit": commit,
+        "uncommitted_changes": bool(status) if status is not None else None,
+        "package_hash": code_hash(),
+    }
 
 
 def curve(progress: Progress, every: int) -> list[dict[str, Any]]:
@@ -117,6 +146,7 @@ def build(
         "command": progress.sessions[0]["command"] if progress.sessions else None,
         "sessions": progress.sessions,
         "versions": versions(),
+        "code": code(),
         "platform": {"machine": platform.machine(), "system": platform.system()},
     }
 

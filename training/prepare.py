@@ -35,6 +35,7 @@ from training import sampling
 from training.corpus import Corpus
 from training.examples import EVENTS, TASKS, Builder, Example
 from training.exclusions import DEFAULT_PATH, Exclusions, load_exclusions
+from training.manifest import code
 from training.requests import Requests, spread
 from training.sources import casie, ecbplus, fixtures, fnc1, polnear
 
@@ -119,6 +120,7 @@ def prepare(
     prompts = builder.requests.pipeline.prompts
     return {
         "command": args.command,
+        "code": code(),
         "seed": args.seed,
         "max_per_task": args.max_per_task,
         "caps": dict(sorted(args.cap.items())),
