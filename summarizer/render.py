@@ -38,7 +38,15 @@ def _summary(a: Analysis) -> RenderableType:
     points = Table.grid(padding=(0, 1))
     points.add_column(width=1)
     points.add_column(ratio=1, overflow="fold")
+    # A key point that quotes the headline's sentence (key_points=quote) is shown once,
+    # as the headline, with the key point's citations.
+    headline = Text(a.summary.headline, style="bold")
+    spaced = " ".join(a.summary.headline.split())
     for k in a.summary.key_points:
+        if spaced and " ".join(k.text.split()) == spaced:
+            headline.append(f"  [{_cites(k.evidence)}]", style="dim cyan")
+            spaced = ""  # once
+            continue
         point = Text(k.text)
         point.append(f"  [{_cites(k.evidence)}]", style="dim cyan")
         points.add_row("•", point)
@@ -50,10 +58,12 @@ def _summary(a: Analysis) -> RenderableType:
     undated = without_dateline(text)
     if a.summary.headline and undated.startswith(a.summary.headline):
         text = undated[len(a.summary.headline) :].strip()
-    parts: list[RenderableType] = [Text(a.summary.headline, style="bold"), Text("")]
+    parts: list[RenderableType] = [headline]
     if text:
-        parts += [Text(text), Text("")]
-    body = Group(*parts, points)
+        parts += [Text(""), Text(text)]
+    if points.row_count:
+        parts += [Text(""), points]
+    body = Group(*parts)
     return Panel(body, title=f"{title}{dated}", title_align="left", box=box.ROUNDED)
 
 
