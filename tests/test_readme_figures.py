@@ -140,6 +140,10 @@ TABLES: dict[str, list[str]] = {
         "| {adapter-report-v1-step988/fixtures|systems.tuned-events.absent_name_rate} "
         "| {adapter-report-v1-step988/fixtures|systems.pipeline.absent_name_rate} "
         "| the base model {adapter-report-v1-step988/fixtures|systems.pipeline:extractor=model.absent_name_rate} |",
+        "| PolNeAR titles ({adapter-report-v2-step257/polnear-titles|items|d}), v2 at step 257: headline ROUGE-L | ≥ the first sentence's "
+        "| {adapter-report-v2-step257/polnear-titles|systems.tuned.headline_rougeL} "
+        "| {adapter-report-v2-step257/polnear-titles|systems.pipeline.headline_rougeL} "
+        "| the first sentence as it is {adapter-report-v2-step257/polnear-titles|systems.lead3.headline_rougeL} |",
     ],
     "| | storylines | baseline in the same run |": [
         "| stories, article-level CoNLL F1 "
