@@ -69,11 +69,9 @@ def grounding(pred: Prediction, article: Article) -> Scores:
     items = content_items(summary)
     unsupported = set(unsupported_content(article, summary))
     missing = sum(1 for i in items if i in unsupported)
-    words = content_stems(summary)
-    known = _article_stems(article)
     names = item_names(pred)
     return {
-        "novel_word_rate": sum(1 for w in words if w not in known) / len(words) if words else 0.0,
+        "novel_word_rate": _novel_share(content_stems(summary), article),
         "absent_name_rate": (
             sum(1 for n in names if not _in_article(n, article)) / len(names) if names else None
         ),
@@ -89,6 +87,12 @@ def grounding(pred: Prediction, article: Article) -> Scores:
 def _article_stems(article: Article) -> frozenset[str]:
     """The stemmed content words of the article and its title."""
     return frozenset(content_stems(f"{article.title or ''}\n{article.text}"))
+
+
+def _novel_share(words: Sequence[str], article: Article) -> float:
+    """The share of ``words`` (stemmed content words) that the article lacks."""
+    known = _article_stems(article)
+    return sum(1 for w in words if w not in known) / len(words) if words else 0.0
 
 
 def item_names(pred: Prediction) -> list[str]:
@@ -184,11 +188,8 @@ def key_points(pred: Prediction, gold: Fixture, article: Article) -> Scores:
     if not pred.key_points:
         return {}
     words = [w for point in pred.key_points for w in content_stems(point)]
-    known = _article_stems(article)
     out: Scores = {
-        "key_point_novel_word_rate": (
-            sum(1 for w in words if w not in known) / len(words) if words else 0.0
-        ),
+        "key_point_novel_word_rate": _novel_share(words, article),
         "key_point_unsupported_rate": sum(
             1 for point in pred.key_points if unsupported_content(article, point)
         )
