@@ -30,6 +30,8 @@ from summarizer.evaluation.scorers import attributions as score
 from summarizer.evaluation.systems import article_of
 
 THRESHOLDS = (0.0, 0.3, 0.5, 0.6, 0.7, 0.8, 0.9)
+# Posterior decoding's bound on the probability of "none" (None: Viterbi).
+OUTSIDE = (None, 0.5, 0.6, 0.7, 0.8, 0.9)
 
 
 def figures(scored: list[dict[str, float]]) -> dict[str, float]:
@@ -48,6 +50,44 @@ def figures(scored: list[dict[str, float]]) -> dict[str, float]:
     }
 
 
+def _rows(
+    folder: Path,
+    settings: dict[str, Any],
+    outside: float | None,
+    fixtures: list[Any],
+    articles: list[Any],
+    rules: list[Any],
+) -> list[dict[str, Any]]:
+    """One model and decoding, every cue threshold, the tagger alone and combined."""
+    found = [tagged(article, folder / "attributions.crfsuite", outside) for article in articles]
+    rows = []
+    for threshold in THRESHOLDS:
+        for combined in (False, True):
+            scored = []
+            for fixture, (mine, sure), rule in zip(fixtures, found, rules, strict=True):
+                kept = [f for f in mine if sure.get(f.cue.start, 1.0) >= threshold]
+                if combined:
+                    held = set().union(*(range(f.content.start, f.content.end) for f in kept))
+                    kept += [
+                        r for r in rule if held.isdisjoint(range(r.content.start, r.content.end))
+                    ]
+                    kept.sort(key=lambda f: f.cue.start)
+                pred = Prediction(attributions=[_pred_attribution(f) for f in kept])
+                scored.append(score(pred, fixture))
+            rows.append(
+                {
+                    "model": folder.name,
+                    "c1": settings["c1"],
+                    "c2": settings["c2"],
+                    "outside": outside,
+                    "threshold": threshold,
+                    "source": "combined" if combined else "tagger",
+                    **figures(scored),
+                }
+            )
+    return rows
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("data", type=Path)
@@ -60,38 +100,19 @@ def main(argv: list[str] | None = None) -> int:
     rows: list[dict[str, Any]] = []
     for folder in args.models:
         settings = json.loads((folder / "attributions.json").read_text())["settings"]
-        found = [tagged(article, folder / "attributions.crfsuite") for article in articles]
-        for threshold in THRESHOLDS:
-            for combined in (False, True):
-                scored = []
-                for fixture, (mine, sure), rule in zip(fixtures, found, rules, strict=True):
-                    kept = [f for f in mine if sure.get(f.cue.start, 1.0) >= threshold]
-                    if combined:
-                        held = set().union(*(range(f.content.start, f.content.end) for f in kept))
-                        kept += [
-                            r
-                            for r in rule
-                            if held.isdisjoint(range(r.content.start, r.content.end))
-                        ]
-                        kept.sort(key=lambda f: f.cue.start)
-                    pred = Prediction(attributions=[_pred_attribution(f) for f in kept])
-                    scored.append(score(pred, fixture))
-                rows.append(
-                    {
-                        "model": folder.name,
-                        "c1": settings["c1"],
-                        "c2": settings["c2"],
-                        "threshold": threshold,
-                        "source": "combined" if combined else "tagger",
-                        **figures(scored),
-                    }
-                )
+        for outside in OUTSIDE:
+            rows += _rows(folder, settings, outside, fixtures, articles, rules)
     print(f"PolNeAR dev, tuning half ({len(fixtures)} articles)\n")
-    print("| model | c1 | c2 | cue threshold | source | precision | recall | F1 | named recall |")
-    print("|---|---|---|---|---|---|---|---|---|")
+    print(
+        "| model | c1 | c2 | none below | cue threshold | source | precision | recall | F1 | "
+        "named recall |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|---|")
     for r in rows:
+        outside = "Viterbi" if r["outside"] is None else r["outside"]
         print(
-            f"| {r['model']} | {r['c1']} | {r['c2']} | {r['threshold']} | {r['source']} | "
+            f"| {r['model']} | {r['c1']} | {r['c2']} | {outside} | {r['threshold']} | "
+            f"{r['source']} | "
             f"{r['precision']:.3f} | {r['recall']:.3f} | {r['f1']:.3f} | {r['recall_named']:.3f} |"
         )
     if args.out:

@@ -81,11 +81,13 @@ _SIGNED = re.compile(
     r"(?m)^[ \t]*[\"“]([^\n]{3,}?)[\"”][ \t\u00a0]*[―—–][ \t]*"
     r"([A-Z][\w.’'-]*(?:[ ][A-Z][\w.’'-]*){0,3})"
 )
-# The subject just before a cue ("Another 19 percent said"): up to four words back to
-# a comma, quotation mark, bracket, dash or clause word.
+# The subject just before a cue ("Another 19 percent said", "both countries' official
+# news agencies reported"): up to six words back to a comma, quotation mark, bracket,
+# dash or clause word. Longer reaches score a little higher on PolNeAR dev's tuning
+# half (four words 410 matched, six 416, twenty-one 427), by sources of whole clauses.
 _SUBJECT = re.compile(
     r"(?:^|[,;:()“”\"—–]|\b(?:and|but|that|which|when|as|while|because|if|so)\b)\s*"
-    r"((?:[\w’'.%$-]+\s+){0,3}[\w’'.%$-]+)\s*$"
+    r"((?:[\w’'.%$-]+\s+){0,5}[\w’'.%$-]+)\s*$"
 )
 MAX_NAME_WORDS = 4
 _EDGES = " ,.;:—–-\n\t"

@@ -13,20 +13,25 @@ import pytest
 from summarizer.article import Article
 from summarizer.attribution_tagger import (
     CALIBRATION,
+    CUE_RATES,
     MANIFEST,
     MAX_SEQUENCE,
+    MIN_RATE_COUNT,
     MODEL,
     assemble,
     calibrated,
     combined_attributions,
+    cue_rates,
     paragraphs,
+    posterior_tags,
     sentence_numbers,
     sequences,
     tagger_attributions,
+    word_class,
 )
 from summarizer.attributions import rule_attributions
 from summarizer.backends.embedded import EmbeddedBackend
-from summarizer.errors import InputError
+from summarizer.errors import ConfigError, InputError
 from summarizer.evaluation.fixtures import Fixture
 from summarizer.pipeline import Pipeline
 from summarizer.settings import load_settings
@@ -121,6 +126,32 @@ def test_tags_become_attributions_a_quotation_running_on_included() -> None:
     # A cue with no content makes nothing; a source no cue takes is dropped.
     assert assemble(article, [(first, ["O"] * 6 + ["B-SRC", "B-CUE"] + ["O"] * 4)]) == []
     assert assemble(article, [(second, tags_second)]) == []
+
+
+def _marginals(*rows: dict[str, float]) -> list[dict[str, float]]:
+    tags = ["O", "B-SRC", "I-SRC", "B-CUE", "I-CUE", "B-CON", "I-CON"]
+    return [{tag: row.get(tag, 0.0) for tag in tags} for row in rows]
+
+
+def test_posterior_decoding_trades_precision_for_recall() -> None:
+    words = _marginals(
+        {"O": 0.1, "B-SRC": 0.9},  # sure: a source
+        {"O": 0.7, "B-CUE": 0.3},  # unsure: a cue only when "none" needs more than 0.7
+        {"O": 0.2, "B-CON": 0.5, "I-CON": 0.3},  # content, starting
+        {"O": 0.2, "B-CON": 0.3, "I-CON": 0.5},  # content, going on
+        {"O": 0.4, "B-CON": 0.2, "I-CON": 0.1, "B-CUE": 0.2, "I-CUE": 0.05},  # CON 0.3, CUE 0.25
+    )
+    assert posterior_tags(words, 0.5) == ["B-SRC", "O", "B-CON", "I-CON", "B-CON"]
+    assert posterior_tags(words, 0.8) == ["B-SRC", "B-CUE", "B-CON", "I-CON", "B-CON"]
+    assert posterior_tags(words, 0.05) == ["O"] * 5
+
+
+def test_cue_rates_count_lemmas_seen_often_enough() -> None:
+    assert word_class("pledged") == ("pledge", "VERB")
+    assert word_class("shows") == ("show", "NOUN|VERB")
+    assert word_class("―") == ("―", "?")
+    counts = {"say": (MIN_RATE_COUNT + 5, 9), "pledge": (MIN_RATE_COUNT, 1), "qux": (1, 1)}
+    assert cue_rates(counts) == {"pledge": round(1 / MIN_RATE_COUNT, 4), "say": 0.9}
 
 
 def test_a_wall_of_text_is_tagged_a_few_sentences_at_a_time() -> None:
@@ -227,9 +258,16 @@ def test_the_dev_set_never_trains_the_tagger(tmp_path: Path) -> None:
         read_attributions(tmp_path, exclusions)
 
 
-def test_the_shipped_tagger_its_manifest_and_the_analysis() -> None:
+def test_the_shipped_tagger_its_manifest_and_the_analysis(tmp_path: Path) -> None:
     manifest = json.loads(MANIFEST.read_text())
     assert manifest["model_sha256"] == hashlib.sha256(MODEL.read_bytes()).hexdigest()
+    rates = MODEL.with_name(CUE_RATES).read_bytes()
+    assert manifest["cue_rates"]["sha256"] == hashlib.sha256(rates).hexdigest()
+    # A model without its cue rates is a one-line error, not a traceback.
+    lone = tmp_path / "lone.crfsuite"
+    lone.write_bytes(MODEL.read_bytes())
+    with pytest.raises(ConfigError, match="cue rates are missing"):
+        tagger_attributions(Article.from_text("Title\n\nTrump said it rained."), lone)
     assert all(f.startswith("data/train/") for f in manifest["data"]["files"])
     assert manifest["data"]["articles"] >= 800
     text = (
@@ -260,6 +298,7 @@ def test_the_taggers_confidence_is_its_calibrated_cue_probability(tmp_path: Path
     # Another model file has no calibration, so its attributions claim nothing.
     other = tmp_path / "other.crfsuite"
     other.write_bytes(MODEL.read_bytes())
+    (tmp_path / CUE_RATES).write_bytes(MODEL.with_name(CUE_RATES).read_bytes())
     assert calibrated(0.5, other) is None
     text = (
         "Trump Visits Ohio\n\nDonald Trump spoke in Ohio on Monday. "

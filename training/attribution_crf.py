@@ -29,7 +29,15 @@ from pathlib import Path
 from typing import Any
 
 from summarizer.article import Article
-from summarizer.attribution_tagger import Token, features, paragraphs
+from summarizer.attribution_tagger import (
+    CUE_RATES,
+    MIN_RATE_COUNT,
+    Token,
+    cue_rates,
+    features,
+    paragraphs,
+    word_class,
+)
 from summarizer.errors import InputError
 from summarizer.evaluation.fixtures import Fixture
 from training.exclusions import DEFAULT_PATH, load_exclusions
@@ -38,9 +46,9 @@ from training.sources.polnear import read_attributions
 MODEL = "attributions.crfsuite"
 MANIFEST = "attributions.json"
 # Chosen on PolNeAR dev's tuning half (docs/attributions.md, scripts/tagger_choice.py):
-# of c1 0.1 to 4, a strong L1 penalty tags best and keeps the model small (1.1 MB at 2.0,
-# against 9 MB at 0.1); crfsuite's own defaults are c1=0, c2=1.
-C1, C2, ITERATIONS = 2.0, 0.05, 300
+# of c1 1 to 4, the strongest L1 penalty tags best and keeps the model smallest (0.6 MB
+# at 4, 2.4 MB at 1); crfsuite's own defaults are c1=0, c2=1.
+C1, C2, ITERATIONS = 4.0, 0.05, 300
 
 
 def labelled(fixture: Fixture) -> tuple[Article, list[tuple[list[Token], list[str]]]]:
@@ -65,6 +73,21 @@ def labelled(fixture: Fixture) -> tuple[Article, list[tuple[list[Token], list[st
     return article, out
 
 
+def _lemma_counts(
+    examples: list[tuple[Article, list[tuple[list[Token], list[str]]]]],
+) -> dict[str, tuple[int, int]]:
+    """Each lemma's occurrences in the training words, and how many are in a cue."""
+    seen: Counter[str] = Counter()
+    cued: Counter[str] = Counter()
+    for _, tagged in examples:
+        for tokens, gold in tagged:
+            for token, tag in zip(tokens, gold, strict=True):
+                lemma = word_class(token.text.lower())[0]
+                seen[lemma] += 1
+                cued[lemma] += tag.endswith("CUE")
+    return {lemma: (n, cued[lemma]) for lemma, n in seen.items()}
+
+
 def fit(args: argparse.Namespace) -> dict[str, Any]:
     import pycrfsuite
 
@@ -77,10 +100,11 @@ def fit(args: argparse.Namespace) -> dict[str, Any]:
     trainer = pycrfsuite.Trainer(verbose=False)
     tags: Counter[str] = Counter()
     words = sequences = 0
-    for item in items:
-        article, tagged = labelled(item.fixture)
+    examples = [labelled(item.fixture) for item in items]
+    rates = cue_rates(_lemma_counts(examples))
+    for article, tagged in examples:
         for tokens, gold in tagged:
-            trainer.append(features(article, tokens), gold)
+            trainer.append(features(article, tokens, rates), gold)
             tags.update(gold)
             words += len(tokens)
             sequences += 1
@@ -99,6 +123,11 @@ def fit(args: argparse.Namespace) -> dict[str, Any]:
     trainer.train(str(model))
     fit_seconds = time.monotonic() - fit_started
     data = model.read_bytes()
+    lexicon = json.dumps(
+        {"what": "each lemma's share of occurrences inside a cue, PolNeAR train", "rates": rates},
+        indent=0,
+    )
+    (args.out / CUE_RATES).write_text(lexicon + "\n", encoding="utf-8")
     last = trainer.logparser.last_iteration or {}
     manifest: dict[str, Any] = {
         "what": "attribution tagger: a CRF tagging source, cue and content (BIO), per paragraph",
@@ -127,6 +156,11 @@ def fit(args: argparse.Namespace) -> dict[str, Any]:
         },
         "model_bytes": len(data),
         "model_sha256": hashlib.sha256(data).hexdigest(),
+        "cue_rates": {
+            "lemmas": len(rates),
+            "min_count": MIN_RATE_COUNT,
+            "sha256": hashlib.sha256((lexicon + "\n").encode()).hexdigest(),
+        },
     }
     (args.out / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
     return manifest
