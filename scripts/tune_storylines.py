@@ -4,13 +4,15 @@ dev topics.
     python scripts/tune_storylines.py [DATA_DIR]    # default ../shared/data
 
 Stories: a grid over the two thresholds (same kind of event; same story) and the weights
-of names and years, scored by article-level CoNLL F1 against ECB+ ``subtopic`` on the
-tuning topics. Events: the ways of merging ECB+'s gold ACTION mentions inside the chosen
-stories, scored by CoNLL F1 against their cross-document coreference on the tuning
-topics. Only tuning-half figures choose; the script then prints the chosen and the
-shipped settings' figures on both halves, and exits 1, naming what differs, when the
-choice is not what summarizer/storylines ships. Takes about 75 s on 2 cores; its
-output is committed as evals/reference/tune_storylines.txt (docs/storylines.md).
+of names and years, for the similarity links the same-story model then checks
+(scripts/tune_same_story.py chooses how), scored by article-level CoNLL F1 against ECB+
+``subtopic`` on the tuning topics. Events: the ways of merging ECB+'s gold ACTION
+mentions inside the chosen stories, scored by CoNLL F1 against their cross-document
+coreference on the tuning topics. Only tuning-half figures choose; the script then
+prints the chosen and the shipped settings' figures on both halves, and exits 1, naming
+what differs, when the choice is not what summarizer/storylines ships. Takes about 75 s
+on 2 cores; its output is committed as evals/reference/tune_storylines.txt
+(docs/storylines.md).
 """
 
 from __future__ import annotations
@@ -95,7 +97,7 @@ def main() -> None:
     args = parser.parse_args()
     tune, report = load_topics(args.data, "tune"), load_topics(args.data, "report")
     grid = [
-        StorySettings(kind, story, names, years)
+        StorySettings(kind, story, names, years, method="similarity")
         for kind, story, names, years in itertools.product(KIND, STORY, NAME_WEIGHTS, YEAR_WEIGHTS)
     ]
     tuned = {s: score(tune, s) for s in grid}
@@ -109,7 +111,7 @@ def main() -> None:
     for settings in sorted(tied, key=lambda s: -tuned[s]):
         print(f"  tied: {settings}: tune {tuned[settings]:.3f}")
     print(f"chosen {best}: tune {score(tune, best):.3f}, report {score(report, best):.3f}")
-    default = StorySettings()
+    default = StorySettings(method="similarity")
     print(
         f"shipped {default}: tune {score(tune, default):.3f}, report {score(report, default):.3f}"
     )

@@ -148,7 +148,8 @@ TABLES: dict[str, list[str]] = {
     "| | storylines | baseline in the same run |": [
         "| stories, article-level CoNLL F1 "
         "| **{ecbplus-topics-report|stories.storylines.conll_f1}** ({ecbplus-topics-report|stories.storylines.topics_told_apart|s} topics' two stories told apart) "
-        "| one story per topic {ecbplus-topics-report|stories.topic.conll_f1} |",
+        "| one story per topic {ecbplus-topics-report|stories.topic.conll_f1}; "
+        "the similarity links alone {ecbplus-topics-report|stories.similarity only.conll_f1} |",
         "| events across articles, gold mentions, CoNLL F1 "
         "| **{ecbplus-topics-report|events_gold.storylines.conll_f1}** "
         "| same lemma in the gold topic {ecbplus-topics-report|events_gold.lemma (topic).conll_f1} |",

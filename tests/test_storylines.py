@@ -21,6 +21,7 @@ from sklearn.preprocessing import normalize
 from summarizer import InputError, Settings, Storylines, build_storylines, run_batch
 from summarizer.schema import Analysis
 from summarizer.storylines.grouping import NEIGHBOURS, average_link, blocks, clusters
+from summarizer.storylines.titles import story_title, usable
 from tests.scripted_server import ScriptedServer
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
@@ -126,9 +127,32 @@ def test_stories_and_shared_events_from_a_batch_run(records: Path, tmp_path: Pat
         "2008-11-15": ["tanker-1"],
         "2008-11-16": ["tanker-2"],
     }
+    # Each story is titled by what one of its articles wrote.
+    for story in result.stories:
+        assert usable(story.title) and any(story.title in texts[a] for a in story.articles)
     negotiating = next(e for e in tankers.events if e.action == "negotiating")
     assert sorted({s.article for s in negotiating.stances}) == ["tanker-2", "tanker-3"]
     assert {s.holder for s in negotiating.stances} == {"Vela International Marine"}
+
+
+def test_a_story_is_titled_by_an_articles_own_words_never_cut_or_one_word() -> None:
+    quake = "JAKARTA — A 6.2 magnitude earthquake struck Sulawesi on Friday. Rescuers came."
+    # A one-word title, then a cut one, are passed over; the dateline is dropped.
+    assert story_title([("TASK", quake)]) == "A 6.2 magnitude earthquake struck Sulawesi on Friday."
+    cut = "Indonesia is facing a new threat from a powerful 6."
+    assert story_title([(cut, quake)]) == "A 6.2 magnitude earthquake struck Sulawesi on Friday."
+    assert story_title([("Quake Hits Sulawesi", quake)]) == "Quake Hits Sulawesi"
+    # An article with nothing usable gives way to the next most central one.
+    meta = "The article is about an earthquake."
+    assert story_title([(None, meta), (None, "Rescuers searched Palu.")]) == (
+        "Rescuers searched Palu."
+    )
+    assert story_title([(None, meta), ("", "Quake.")]) == "Untitled story (2 articles)"
+    assert story_title([(None, "")]) == "Untitled story (1 article)"
+    # Only a long article's opening is read: a sentence running past it is never cut.
+    long = "Rescuers came to Palu. " + "They searched the ruins all night. " * 100
+    assert story_title([(None, long)]) == "Rescuers came to Palu."
+    assert story_title([(None, "word " * 600 + "end.")]) == "Untitled story (1 article)"
 
 
 def test_batch_writes_storylines_in_the_same_run(tmp_path: Path) -> None:
@@ -258,7 +282,9 @@ def test_ecbplus_topics_eval_scores_both_levels_next_to_the_baselines(tmp_path: 
     done = _ecbplus_tune(tmp_path / "run", "stories_conll_f1=0.8")
     assert done.returncode == 0, done.stderr
     summary = json.loads((tmp_path / "run" / "summary.json").read_text())
-    assert set(summary["stories"]) == {"storylines", "singletons", "topic", "gold"}
+    assert set(summary["stories"]) == {
+        "storylines", "similarity only", "singletons", "topic", "gold"
+    }  # fmt: skip
     assert set(summary["events_gold"]) >= {"storylines", "lemma (topic)", "lemma (all)"}
     assert (
         summary["events_gold"]["storylines"]["conll_f1"]

@@ -5,8 +5,9 @@ Each topic of ``ecbplus_topics_dev.jsonl`` holds two real-world events of one ki
 topic's half (tune / report) is fixed by its id, so a story is never split between
 halves. Three settings, each next to its baselines in the same run:
 
-- **stories**: article-level MUC, B-cubed, CEAF-e, LEA and CoNLL F1; baselines: every
-  article its own story, one story per topic (the gold topic);
+- **stories**: article-level MUC, B-cubed, CEAF-e, LEA and CoNLL F1; baselines: the
+  similarity links alone (the method before the same-story model), every article its
+  own story, one story per topic (the gold topic);
 - **events, gold mentions**: our merging applied to ECB+'s own ACTION mentions
   (comparable to the literature); baselines: one event per action lemma inside the
   gold topic (the literature's lemma baseline) and over the whole set;
@@ -34,7 +35,12 @@ from summarizer.evaluation.halves import Half
 from summarizer.evaluation.records import PredEvent
 from summarizer.evaluation.systems import System
 from summarizer.storylines.events import Mention, action_lemma, same_lemma
-from summarizer.storylines.stories import StoryArticle, group_stories
+from summarizer.storylines.stories import (
+    StoryArticle,
+    StorySettings,
+    article_vectors,
+    group_stories,
+)
 
 
 @dataclass
@@ -70,10 +76,13 @@ def run_storyline_eval(
     result = StorylineResult(half, len(articles), len({a.topic for a in articles}))
     by_subtopic = _group_by([a.subtopic for a in articles])
     by_topic = _group_by([a.topic for a in articles])
-    stories = group_stories([StoryArticle(a.doc, a.article.text) for a in articles])
+    chosen = [StoryArticle(a.doc, a.article.text) for a in articles]
+    vectors = article_vectors(chosen)
+    stories = group_stories(chosen, vectors=vectors)
     result.story_groups = [[articles[i].doc for i in s] for s in stories]
     story_systems = {
         "storylines": stories,
+        "similarity only": group_stories(chosen, StorySettings(method="similarity"), vectors),
         "singletons": [[i] for i in range(len(articles))],
         "topic": by_topic,
     }

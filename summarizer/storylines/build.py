@@ -29,6 +29,7 @@ from summarizer.storylines.stories import (
     article_vectors,
     group_stories,
 )
+from summarizer.storylines.titles import story_title
 
 MAX_ACTORS = 5
 
@@ -93,6 +94,8 @@ def build_storylines(
             skipped=skipped,
             model=model,
             kind_threshold=settings.kind_threshold,
+            method=settings.method,
+            same_story=settings.same_story if settings.method != "similarity" else None,
             story_threshold=settings.story_threshold,
             events=sum(len(s.events) for s in built),
             latency_s=round(time.perf_counter() - started, 3),
@@ -103,11 +106,17 @@ def build_storylines(
 def _title(
     analyses: Sequence[tuple[str, Analysis]], members: list[int], joined: sp.csr_matrix
 ) -> str:
-    """The title (else the headline) of the article most like the story's others."""
+    """The story's title (:func:`story_title`), its articles taken most central first:
+    the most alike, summed, to the story's others; the earlier of two alike."""
     rows = joined[members]
     centrality = np.asarray((rows @ rows.T).sum(axis=1)).ravel()
-    analysis = analyses[members[int(centrality.argmax())]][1]
-    return analysis.article.title or analysis.summary.headline
+    order = sorted(range(len(members)), key=lambda i: (-centrality[i], i))
+    return story_title(
+        [
+            (analyses[members[i]][1].article.title, analyses[members[i]][1].article.text)
+            for i in order
+        ]
+    )
 
 
 def _event(

@@ -96,9 +96,14 @@ def average_link(similarity: Matrix, threshold: float) -> list[list[int]]:
     return _by_label(labels)
 
 
-def clusters(vectors: sp.csr_matrix, threshold: float, mask: Mask | None = None) -> list[list[int]]:
+def clusters(
+    vectors: sp.csr_matrix, threshold: float, mask: Mask | None = None, cut: float | None = None
+) -> list[list[int]]:
     """Average-linkage clusters of the rows of ``vectors`` by cosine similarity, in the
-    order of their first row; each cluster's rows in order."""
+    order of their first row; each cluster's rows in order. ``mask`` may change a
+    block's similarities (or replace them: a learned probability), and ``cut`` is then
+    the least mean similarity of a cluster (default ``threshold``); pairs less alike
+    than ``threshold`` are candidates only through others."""
     if vectors.shape[0] == 0:
         return []
     found: list[list[int]] = []
@@ -111,7 +116,8 @@ def clusters(vectors: sp.csr_matrix, threshold: float, mask: Mask | None = None)
         similarity = np.asarray((block @ block.T).todense(), dtype=np.float64)
         if mask is not None:
             mask(index, similarity)
-        found += [[members[i] for i in cluster] for cluster in average_link(similarity, threshold)]
+        least = threshold if cut is None else cut
+        found += [[members[i] for i in cluster] for cluster in average_link(similarity, least)]
     return sorted(found, key=lambda c: c[0])
 
 

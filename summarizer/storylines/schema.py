@@ -14,7 +14,9 @@ from pydantic import Field
 
 from summarizer.schema import EventStatus, Position, Span, _Model
 
-STORYLINES_VERSION = "1.0"
+# 1.1: metadata.method and metadata.same_story (the same-story model); titles from an
+# article's own words.
+STORYLINES_VERSION = "1.1"
 
 
 class EventMention(_Model):
@@ -62,7 +64,10 @@ class StoryEvent(_Model):
 
 class Story(_Model):
     id: str
-    title: str = Field(description="The title (or headline) of the story's most central article.")
+    title: str = Field(
+        description="The title, else the first sentence, of the story's most central "
+        "article that has a usable one (never empty, one word or cut short)."
+    )
     articles: list[str] = Field(min_length=1)
     events: list[StoryEvent]
 
@@ -78,6 +83,15 @@ class StorylinesMetadata(_Model):
     )
     story_threshold: float = Field(
         description="Least mean similarity (words, names, years) of a story's articles."
+    )
+    method: str = Field(
+        default="similarity",
+        description="How two articles of one kind were linked: similarity (cosine of "
+        "words, names, years), cannot-link (the same, no link where the same-story model "
+        "gives less than same_story), weighted or learned.",
+    )
+    same_story: float | None = Field(
+        default=None, description="The same-story model's bound, where the method uses one."
     )
     latency_s: float
 

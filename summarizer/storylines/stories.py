@@ -12,9 +12,9 @@ published further apart than :data:`DATE_WINDOW_DAYS` are never one story.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 import scipy.sparse as sp
@@ -24,6 +24,8 @@ from sklearn.preprocessing import normalize
 
 from summarizer.candidates import text_names
 from summarizer.storylines.grouping import Matrix, clusters
+from summarizer.storylines.particulars import dates, quantities, years
+from summarizer.storylines.same_story import SameStoryModel, pair_features, same_story_model
 from summarizer.words import content_stems
 
 # Chosen on the tuning half of ECB+ dev topics: scripts/tune_storylines.py.
@@ -33,7 +35,13 @@ NAME_WEIGHT = 1.5
 YEAR_WEIGHT = 1.0
 DATE_WINDOW_DAYS = 30
 IDF_PRIOR = 10
-_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+Method = Literal["cannot-link", "similarity", "weighted", "learned"]
+# How the same-story model decides, chosen on ECB+ training topics and the dev tuning
+# half (scripts/tune_same_story.py): no link between two articles it gives less than a
+# 0.3 chance of one story; their similarity decides the rest.
+METHOD: Method = "cannot-link"
+SAME_STORY = 0.3
+Rows = NDArray[np.intp]
 
 
 @dataclass(frozen=True)
@@ -50,15 +58,27 @@ class StorySettings:
     story_threshold: float = STORY_THRESHOLD
     name_weight: float = NAME_WEIGHT
     year_weight: float = YEAR_WEIGHT
+    # Inside a kind, how two articles are linked: "similarity", by the cosine of words,
+    # names and years, cut at ``story_threshold`` (the method before the same-story
+    # model); "cannot-link", the same with no link where the model's probability is
+    # below ``same_story``; "weighted", cosine × 2 × probability; "learned", the
+    # probability, cut at ``same_story``. All look for candidates among pairs at least
+    # story_threshold alike.
+    method: Method = METHOD
+    same_story: float = SAME_STORY
 
 
 @dataclass(frozen=True)
 class ArticleVectors:
-    """Each article's words, names and years as L2-normalised TF-IDF rows."""
+    """Each article's words, names and years as L2-normalised TF-IDF rows; its dates,
+    quantities and their units (:mod:`particulars`) as 0/1 rows."""
 
     words: sp.csr_matrix
     names: sp.csr_matrix
     years: sp.csr_matrix
+    dates: sp.csr_matrix
+    quantities: sp.csr_matrix
+    units: sp.csr_matrix
 
     def joined(self, name_weight: float, year_weight: float) -> sp.csr_matrix:
         parts = [self.words, name_weight * self.names, year_weight * self.years]
@@ -72,10 +92,14 @@ def article_vectors(articles: Sequence[StoryArticle]) -> ArticleVectors:
         for a in articles:
             yield f"{a.title}\n{a.text}" if a.title else a.text
 
+    n = len(articles)
     return ArticleVectors(
-        _tfidf((content_stems(t) for t in texts()), len(articles)),
-        _tfidf((sorted({n.lower() for n in text_names(t)}) for t in texts()), len(articles)),
-        _tfidf((_YEAR.findall(t) for t in texts()), len(articles)),
+        _tfidf((content_stems(t) for t in texts()), n),
+        _tfidf((sorted({n.lower() for n in text_names(t)}) for t in texts()), n),
+        _tfidf((years(t) for t in texts()), n),
+        _present((dates(t) for t in texts()), n),
+        _present((quantities(t)[0] for t in texts()), n),
+        _present((quantities(t)[1] for t in texts()), n),
     )
 
 
@@ -83,8 +107,10 @@ def group_stories(
     articles: Sequence[StoryArticle],
     settings: StorySettings | None = None,
     vectors: ArticleVectors | None = None,
+    model: SameStoryModel | None = None,
 ) -> list[list[int]]:
-    """The stories, as lists of indices into ``articles``, in order of first article."""
+    """The stories, as lists of indices into ``articles``, in order of first article
+    (``model``: another same-story model than the shipped one)."""
     if not articles:
         return []
     settings = settings or StorySettings()
@@ -95,12 +121,21 @@ def group_stories(
     for kind in clusters(vectors.words, settings.kind_threshold):
         index = np.asarray(kind, dtype=np.intp)
 
-        def too_far_apart(
-            rows: NDArray[np.intp], similarity: Matrix, kind: list[int] = kind
-        ) -> None:
-            _apart([published[kind[i]] for i in rows.tolist()], similarity)
+        def decide(rows: NDArray[np.intp], similarity: Matrix, index: Rows = index) -> None:
+            if settings.method != "similarity":
+                chance = (model or same_story_model()).probability(
+                    pair_features(vectors, index[rows])
+                )
+                if settings.method == "learned":
+                    similarity[:] = chance
+                elif settings.method == "cannot-link":
+                    similarity[chance < settings.same_story] = 0.0
+                else:  # weighted: a pair's similarity times twice its probability
+                    similarity *= 2 * chance
+            _apart([published[i] for i in index[rows].tolist()], similarity)
 
-        found = clusters(joined[index], settings.story_threshold, mask=too_far_apart)
+        cut = settings.same_story if settings.method == "learned" else None
+        found = clusters(joined[index], settings.story_threshold, decide, cut)
         stories += [[kind[i] for i in story] for story in found]
     return sorted(stories, key=lambda s: s[0])
 
@@ -129,6 +164,16 @@ def _tfidf(documents: Iterable[list[str]], n: int) -> sp.csr_matrix:
     idf = np.log((counts.shape[0] + IDF_PRIOR) / (df + 1))
     matrix: sp.csr_matrix = normalize(counts @ sp.diags(idf))
     return matrix.tocsr()
+
+
+def _present(documents: Iterable[list[str]], n: int) -> sp.csr_matrix:
+    """0/1 rows of token lists: which tokens each article has."""
+    try:
+        counts = CountVectorizer(analyzer=_as_given, binary=True).fit_transform(documents)
+    except ValueError:  # not one token in any article
+        return sp.csr_matrix((n, 1))
+    matrix: sp.csr_matrix = counts.astype(np.float64).tocsr()
+    return matrix
 
 
 def _as_given(tokens: list[str]) -> list[str]:
