@@ -11,7 +11,7 @@ DATA ?= ../shared/data
 # with the embedded model on 2 cores).
 CI_LIMIT ?= 3
 
-.PHONY: run test lint browser schemas eval eval-datasets eval-strategies eval-key-points meta eval-ci reference bench clean eval-adapter eval-adapter-claims eval-adapter-events eval-adapter-summary eval-attributions eval-attributions-report train-attributions
+.PHONY: run test lint browser schemas eval eval-datasets eval-strategies eval-key-points meta eval-ci reference bench clean eval-adapter eval-adapter-claims eval-adapter-events eval-adapter-summary eval-attributions eval-attributions-report train-attributions train-same-story
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -107,6 +107,12 @@ POLNEAR ?= ../corpora/polnear
 TAGGER_ARGS ?=
 train-attributions: $(STAMP)
 	$(BIN)/python -m training.attribution_crf --polnear $(POLNEAR) --out summarizer/taggers $(TAGGER_ARGS)
+
+## Train the same-story model on ECB+ training topics (ECBPLUS: a checkout of cltl/ecbPlus
+## with ECB+.zip unpacked), then check how it decides on tuning data only.
+train-same-story: $(STAMP)
+	$(BIN)/python -m training.same_story --ecbplus $(ECBPLUS) --out summarizer/storylines/models
+	$(BIN)/python scripts/tune_same_story.py $(ECBPLUS) $(DATA) > evals/reference/tune_same_story.txt
 
 ## The tuned model (issue 24) on the tuning halves, where each output's source is
 ## chosen: its claim labels against the rule, the base model's scores, the FNC-1

@@ -9,7 +9,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from summarizer.outputs.headline import without_dateline
+from summarizer.headline_text import without_dateline
 from summarizer.schema import Analysis, Attribution, Metadata, Span
 
 _POSITION_STYLE = {"support": "green", "oppose": "red", "neutral": "white", "mixed": "yellow"}

@@ -25,13 +25,8 @@ from summarizer.evaluation.records import Prediction
 from summarizer.evaluation.scorers import score_item
 from summarizer.evaluation.systems import article_of
 from summarizer.grounding import unsupported_content
-from summarizer.outputs.headline import (
-    LEAD_CHARS,
-    flaw,
-    lead_passage,
-    rule_headline,
-    without_dateline,
-)
+from summarizer.headline_text import flaw, without_dateline
+from summarizer.outputs.headline import LEAD_CHARS, lead_passage, rule_headline
 from summarizer.pipeline import Pipeline
 from summarizer.render import render
 from summarizer.settings import load_settings

@@ -21,7 +21,7 @@ from sklearn.preprocessing import normalize
 from summarizer import InputError, Settings, Storylines, build_storylines, run_batch
 from summarizer.schema import Analysis
 from summarizer.storylines.grouping import NEIGHBOURS, average_link, blocks, clusters
-from summarizer.storylines.titles import story_title, usable
+from summarizer.storylines.titles import TitleSource, story_title, usable
 from tests.scripted_server import ScriptedServer
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
@@ -137,22 +137,30 @@ def test_stories_and_shared_events_from_a_batch_run(records: Path, tmp_path: Pat
 
 def test_a_story_is_titled_by_an_articles_own_words_never_cut_or_one_word() -> None:
     quake = "JAKARTA — A 6.2 magnitude earthquake struck Sulawesi on Friday. Rescuers came."
+    first = "A 6.2 magnitude earthquake struck Sulawesi on Friday."
     # A one-word title, then a cut one, are passed over; the dateline is dropped.
-    assert story_title([("TASK", quake)]) == "A 6.2 magnitude earthquake struck Sulawesi on Friday."
+    assert story_title([TitleSource("TASK", quake)]) == first
     cut = "Indonesia is facing a new threat from a powerful 6."
-    assert story_title([(cut, quake)]) == "A 6.2 magnitude earthquake struck Sulawesi on Friday."
-    assert story_title([("Quake Hits Sulawesi", quake)]) == "Quake Hits Sulawesi"
+    assert story_title([TitleSource(cut, quake)]) == first
+    assert story_title([TitleSource("Quake Hits Sulawesi", quake)]) == "Quake Hits Sulawesi"
+    # A sentence may end on a year, not inside a number.
+    assert usable("The quake struck on January 30, 2026.") and not usable(cut)
+    # The sentences the analysis cites are its own split: no splitting again.
+    cited = {1: quake[: quake.index("Friday.") + 7], 2: "Rescuers came."}
+    assert story_title([TitleSource(None, quake, cited)]) == first
     # An article with nothing usable gives way to the next most central one.
     meta = "The article is about an earthquake."
-    assert story_title([(None, meta), (None, "Rescuers searched Palu.")]) == (
+    assert story_title([TitleSource(None, meta), TitleSource(None, "Rescuers searched Palu.")]) == (
         "Rescuers searched Palu."
     )
-    assert story_title([(None, meta), ("", "Quake.")]) == "Untitled story (2 articles)"
-    assert story_title([(None, "")]) == "Untitled story (1 article)"
+    assert (
+        story_title([TitleSource(None, meta), TitleSource("", "Quake.")])
+        == "Untitled story (2 articles)"
+    )
     # Only a long article's opening is read: a sentence running past it is never cut.
     long = "Rescuers came to Palu. " + "They searched the ruins all night. " * 100
-    assert story_title([(None, long)]) == "Rescuers came to Palu."
-    assert story_title([(None, "word " * 600 + "end.")]) == "Untitled story (1 article)"
+    assert story_title([TitleSource(None, long)]) == "Rescuers came to Palu."
+    assert story_title([TitleSource(None, "word " * 600 + "end.")]) == "Untitled story (1 article)"
 
 
 def test_batch_writes_storylines_in_the_same_run(tmp_path: Path) -> None:

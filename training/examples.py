@@ -29,7 +29,8 @@ from summarizer.drafts import HeadlineDraft
 from summarizer.errors import InputError
 from summarizer.evaluation.systems import article_of
 from summarizer.grounding import unsupported_content
-from summarizer.outputs.headline import flaw, lead_passage
+from summarizer.headline_text import flaw
+from summarizer.outputs.headline import lead_passage
 from summarizer.prompts import Message
 from training.corpus import Corpus, Item, reason_of
 from training.events import events_answer

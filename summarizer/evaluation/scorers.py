@@ -31,7 +31,7 @@ from summarizer.evaluation.fixtures import (
 )
 from summarizer.evaluation.records import PredAttribution, PredEvent, Prediction, PredStance
 from summarizer.grounding import content_items, unsupported_content
-from summarizer.outputs.headline import flaw
+from summarizer.headline_text import flaw
 from summarizer.schema import ClaimLabel
 from summarizer.words import content_stems
 

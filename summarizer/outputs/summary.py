@@ -12,7 +12,8 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Protocol
 
 from summarizer import grounding
-from summarizer.outputs.headline import HeadlineSource, rule_headline, without_dateline
+from summarizer.headline_text import without_dateline
+from summarizer.outputs.headline import HeadlineSource, rule_headline
 from summarizer.schema import KeyPoint, Span, Summary
 from summarizer.settings import SummaryStyle
 

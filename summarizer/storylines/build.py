@@ -29,7 +29,8 @@ from summarizer.storylines.stories import (
     article_vectors,
     group_stories,
 )
-from summarizer.storylines.titles import story_title
+from summarizer.storylines.titles import MAX_ARTICLES as MAX_TITLE_ARTICLES
+from summarizer.storylines.titles import TitleSource, story_title
 
 MAX_ACTORS = 5
 
@@ -111,12 +112,25 @@ def _title(
     rows = joined[members]
     centrality = np.asarray((rows @ rows.T).sum(axis=1)).ravel()
     order = sorted(range(len(members)), key=lambda i: (-centrality[i], i))
+    chosen = [analyses[members[i]][1] for i in order[:MAX_TITLE_ARTICLES]]
     return story_title(
         [
-            (analyses[members[i]][1].article.title, analyses[members[i]][1].article.text)
-            for i in order
+            TitleSource(a.article.title, a.article.text, _cited(a), a.metadata.language)
+            for a in chosen
         ]
     )
+
+
+def _cited(analysis: Analysis) -> dict[int, str]:
+    """Each sentence the analysis cites, by number: its widest span."""
+    spans = [s for point in analysis.summary.key_points for s in point.evidence]
+    spans += [s for event in analysis.events for s in event.evidence]
+    spans += [s for stance in analysis.stances for s in stance.evidence]
+    found: dict[int, str] = {}
+    for span in spans:
+        if len(span.text) > len(found.get(span.sentence, "")):
+            found[span.sentence] = span.text
+    return found
 
 
 def _event(

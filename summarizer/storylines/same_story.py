@@ -14,6 +14,7 @@ command.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -45,28 +46,36 @@ Matrix = NDArray[np.float64]
 def pair_features(vectors: ArticleVectors, rows: NDArray[np.intp]) -> list[Matrix]:
     """Each of :data:`FEATURES` for every pair of the articles ``rows``, as dense
     len(rows) × len(rows) matrices."""
+    return list(_features(vectors, rows, rows))
+
+
+def _features(
+    vectors: ArticleVectors, rows: NDArray[np.intp], cols: NDArray[np.intp]
+) -> Iterator[Matrix]:
+    """:data:`FEATURES` of the pairs (``rows`` × ``cols``), one at a time, so that a
+    large block holds few at once."""
 
     def product(matrix: sp.csr_matrix) -> Matrix:
-        block = matrix[rows]
-        return np.asarray((block @ block.T).todense(), dtype=np.float64)
+        return np.asarray((matrix[rows] @ matrix[cols].T).todense(), dtype=np.float64)
 
-    def has(matrix: sp.csr_matrix) -> NDArray[np.bool_]:
-        present = np.asarray(matrix[rows].getnnz(axis=1) > 0)
-        return np.asarray(present[:, None] & present[None, :])
+    def both(matrix: sp.csr_matrix) -> NDArray[np.bool_]:
+        has = np.asarray(matrix.getnnz(axis=1) > 0)
+        return np.asarray(has[rows][:, None] & has[cols][None, :])
 
-    years, dates = product(vectors.years) > 0, product(vectors.dates) > 0
-    shared = product(vectors.quantities)
-    units = product(vectors.units)
-    return [
-        product(vectors.words),
-        product(vectors.names),
-        years.astype(np.float64),
-        (has(vectors.years) & ~years).astype(np.float64),
-        dates.astype(np.float64),
-        (has(vectors.dates) & ~dates).astype(np.float64),
-        np.log1p(shared),
-        np.log1p(np.clip(units - shared, 0.0, None)),
-    ]
+    yield product(vectors.words)
+    yield product(vectors.names)
+    for matrix in (vectors.years, vectors.dates):
+        shared = product(matrix) > 0
+        yield shared.astype(np.float64)
+        yield (both(matrix) & ~shared).astype(np.float64)
+    counted = product(vectors.quantities)
+    yield np.log1p(counted)
+    yield np.log1p(np.clip(product(vectors.units) - counted, 0.0, None))
+
+
+# Rows of a block whose pairs are scored at a time: a block of a thousand articles never
+# holds more than a few slices of CHUNK_ROWS × 1000 besides its answer.
+CHUNK_ROWS = 128
 
 
 @dataclass(frozen=True)
@@ -74,12 +83,31 @@ class SameStoryModel:
     weights: tuple[float, ...]
     intercept: float
 
-    def probability(self, features: list[Matrix]) -> Matrix:
+    def probability(self, features: Iterable[Matrix]) -> Matrix:
         """The probability that each pair reports the same story."""
-        score = np.full_like(features[0], self.intercept)
+        score: Matrix | None = None
         for weight, feature in zip(self.weights, features, strict=True):
-            score += weight * feature
-        return np.asarray(1.0 / (1.0 + np.exp(-score)))
+            if score is None:
+                score = weight * feature
+            else:
+                score += weight * feature
+        assert score is not None
+        score += self.intercept
+        # In place: a block of a thousand articles holds a few of these at a time.
+        np.negative(score, out=score)
+        np.exp(score, out=score)
+        score += 1.0
+        np.reciprocal(score, out=score)
+        return score
+
+    def pair_probability(self, vectors: ArticleVectors, rows: NDArray[np.intp]) -> Matrix:
+        """:meth:`probability` of the pairs of ``rows``, a slice of rows and a feature
+        at a time."""
+        found = np.empty((len(rows), len(rows)), dtype=np.float64)
+        for start in range(0, len(rows), CHUNK_ROWS):
+            part = rows[start : start + CHUNK_ROWS]
+            found[start : start + len(part)] = self.probability(_features(vectors, part, rows))
+        return found
 
 
 @cache

@@ -25,7 +25,7 @@ from sklearn.preprocessing import normalize
 from summarizer.candidates import text_names
 from summarizer.storylines.grouping import Matrix, clusters
 from summarizer.storylines.particulars import dates, quantities, years
-from summarizer.storylines.same_story import SameStoryModel, pair_features, same_story_model
+from summarizer.storylines.same_story import SameStoryModel, same_story_model
 from summarizer.words import content_stems
 
 # Chosen on the tuning half of ECB+ dev topics: scripts/tune_storylines.py.
@@ -93,13 +93,15 @@ def article_vectors(articles: Sequence[StoryArticle]) -> ArticleVectors:
             yield f"{a.title}\n{a.text}" if a.title else a.text
 
     n = len(articles)
+    found = [quantities(t) for t in texts()]
+    counted, units = [q for q, _ in found], [u for _, u in found]
     return ArticleVectors(
         _tfidf((content_stems(t) for t in texts()), n),
         _tfidf((sorted({n.lower() for n in text_names(t)}) for t in texts()), n),
         _tfidf((years(t) for t in texts()), n),
         _present((dates(t) for t in texts()), n),
-        _present((quantities(t)[0] for t in texts()), n),
-        _present((quantities(t)[1] for t in texts()), n),
+        _present(counted, n),
+        _present(units, n),
     )
 
 
@@ -123,9 +125,7 @@ def group_stories(
 
         def decide(rows: NDArray[np.intp], similarity: Matrix, index: Rows = index) -> None:
             if settings.method != "similarity":
-                chance = (model or same_story_model()).probability(
-                    pair_features(vectors, index[rows])
-                )
+                chance = (model or same_story_model()).pair_probability(vectors, index[rows])
                 if settings.method == "learned":
                     similarity[:] = chance
                 elif settings.method == "cannot-link":

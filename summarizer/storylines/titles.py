@@ -5,47 +5,65 @@ one story of twelve earthquake reports, and "Indonesia is facing a new threat fr
 powerful 6." for another. So the title is what an article of the story wrote, taken
 from its most central article first: its title, else its first sentence without its
 dateline (else the next sentence). A candidate that is empty, one word, about the
-article rather than its news, or cut short (:func:`summarizer.outputs.headline.flaw`;
+article rather than its news, or cut short (:func:`summarizer.headline_text.flaw`;
 a sentence that does not end as a sentence does) is passed over for the next.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from itertools import takewhile
 
-from summarizer.article import Article
-from summarizer.outputs.headline import flaw, without_dateline
+from summarizer.article import opening_sentences
+from summarizer.headline_text import flaw, without_dateline
 
 # Articles tried, most central first, and sentences tried in each: a story whose first
 # few articles all open with unusable sentences is rare, and splitting every article of
-# a large story into sentences would cost more than its title is worth.
+# a large story into sentences would cost more than its title is worth (only the
+# opening is split: :func:`opening_sentences`).
 MAX_ARTICLES = 5
 MAX_SENTENCES = 3
 MIN_WORDS = 2
-# Only an article's opening is split into sentences (a long article's whole text would
-# cost milliseconds a story); a sentence that runs past it is not taken.
-OPENING_CHARS = 2000
 _ENDINGS = (".", "!", "?", "…", '"', "”", "’", "'", ")", "»", "」", "。", "！", "？")
 
 
 def usable(title: str) -> bool:
-    """Whether ``title`` can name a story: two words at least, and no flaw."""
-    return len(title.split()) >= MIN_WORDS and flaw(title) is None
+    """Whether ``title`` can name a story: two words at least, and no flaw. A sentence
+    may end on a year or a count ("... on January 30, 2026."); one that ends on a
+    number of one or two digits was cut inside it ("a powerful 6.")."""
+    problem = flaw(title)
+    if problem == "cut short" and _AFTER_NUMBER.search(title) and not _IN_NUMBER.search(title):
+        problem = None
+    return len(title.split()) >= MIN_WORDS and problem is None
 
 
-def story_title(articles: Sequence[tuple[str | None, str]]) -> str:
-    """The title of a story whose articles are ``(title, text)``, most central first."""
-    for title, text in articles[:MAX_ARTICLES]:
-        if title and usable(title):
-            return " ".join(title.split())
-        if not text.strip():  # an analysis always has text; a hand-made one may not
-            continue
-        opening = text[:OPENING_CHARS]
-        article = Article.from_text(opening)
-        for number in range(1, min(MAX_SENTENCES, len(article.sentences)) + 1):
-            if len(opening) < len(text) and article.sentences[number - 1].end >= len(opening):
-                break  # it may go on past the opening
-            sentence = " ".join(without_dateline(article.sentence_text(number)).split())
+_AFTER_NUMBER = re.compile(r"\d[.,]$")
+_IN_NUMBER = re.compile(r"(?<![\d,.])\d{1,2}[.,]$")
+
+
+@dataclass(frozen=True)
+class TitleSource:
+    """What a story's title may come from, of one article: its title and text, the
+    sentences its analysis cites (number -> text: the analysis's own split, so that the
+    article is split again only where sentence 1 is not cited) and its language."""
+
+    title: str | None
+    text: str
+    cited: Mapping[int, str] = field(default_factory=dict)
+    language: str | None = None
+
+
+def story_title(articles: Sequence[TitleSource]) -> str:
+    """The title of a story whose articles are ``articles``, most central first."""
+    for a in articles[:MAX_ARTICLES]:
+        if a.title and usable(a.title):
+            return " ".join(a.title.split())
+        numbers = takewhile(a.cited.__contains__, range(1, MAX_SENTENCES + 1))
+        opening = [a.cited[n] for n in numbers]
+        for written in opening or opening_sentences(a.text, MAX_SENTENCES, a.language):
+            sentence = " ".join(without_dateline(written).split())
             # A sentence that does not end as one was cut by the splitter's length limit.
             if usable(sentence) and sentence.endswith(_ENDINGS):
                 return sentence
