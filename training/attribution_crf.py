@@ -40,7 +40,7 @@ from summarizer.attribution_tagger import (
 )
 from summarizer.errors import InputError
 from summarizer.evaluation.fixtures import Fixture
-from training.exclusions import DEFAULT_PATH, load_exclusions
+from training.exclusions import add_exclusions_option, fitted_or_error, load_exclusions
 from training.sources.polnear import read_attributions
 
 MODEL = "attributions.crfsuite"
@@ -174,17 +174,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--c2", type=float, default=C2, help="L2 penalty")
     parser.add_argument("--iterations", type=int, default=ITERATIONS, help="L-BFGS iterations")
     parser.add_argument("--limit", type=int, help="train on the first N articles only (checks)")
-    parser.add_argument(
-        "--exclusions",
-        type=Path,
-        default=DEFAULT_PATH,
-        help=f"training_exclusions.json (default {DEFAULT_PATH})",
-    )
+    add_exclusions_option(parser)
     args = parser.parse_args(argv)
-    try:
-        manifest = fit(args)
-    except InputError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+    manifest = fitted_or_error(fit, args)
+    if manifest is None:
         return 2
     print(
         f"{manifest['data']['articles']} articles, {manifest['words']} words in "

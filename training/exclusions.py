@@ -18,18 +18,21 @@ same rules; it is meant to run on the manifest of every adapter that ships.
 
 from __future__ import annotations
 
+import argparse
 import hashlib
 import json
 import os
-from collections.abc import Iterable, Iterator
+import sys
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import pairwise
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from summarizer.errors import InputError
 
 ROOT = Path(__file__).resolve().parent.parent
+T = TypeVar("T")
 DEFAULT_PATH = (
     Path(os.environ.get("SUMMARIZER_SHARED_DATA", ROOT.parent / "shared" / "data"))
     / "training_exclusions.json"
@@ -180,3 +183,23 @@ def check_manifest(
 def _files(source: dict[str, Any]) -> Iterable[str]:
     files = source.get("files", {})
     return files.keys() if isinstance(files, dict) else ()
+
+
+def add_exclusions_option(parser: argparse.ArgumentParser) -> None:
+    """The ``--exclusions`` option every training command takes."""
+    parser.add_argument(
+        "--exclusions",
+        type=Path,
+        default=DEFAULT_PATH,
+        help=f"training_exclusions.json (default {DEFAULT_PATH})",
+    )
+
+
+def fitted_or_error(fit: Callable[[argparse.Namespace], T], args: argparse.Namespace) -> T | None:
+    """``fit(args)``, or None after printing its input error in one line (the command
+    then exits 2)."""
+    try:
+        return fit(args)
+    except InputError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return None

@@ -34,7 +34,7 @@ from summarizer.errors import UsageError
 from training import sampling
 from training.corpus import Corpus
 from training.examples import EVENTS, TASKS, Builder, Example
-from training.exclusions import DEFAULT_PATH, Exclusions, load_exclusions
+from training.exclusions import Exclusions, add_exclusions_option, load_exclusions
 from training.manifest import code
 from training.requests import Requests, spread
 from training.sources import casie, ecbplus, fixtures, fnc1, polnear
@@ -262,12 +262,7 @@ def _parser() -> argparse.ArgumentParser:
         default=HELDOUT_SHARE,
         help=f"share of each corpus's articles held back (default {HELDOUT_SHARE})",
     )
-    parser.add_argument(
-        "--exclusions",
-        type=Path,
-        default=DEFAULT_PATH,
-        help=f"training_exclusions.json (default {DEFAULT_PATH})",
-    )
+    add_exclusions_option(parser)
     return parser
 
 

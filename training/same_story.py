@@ -36,7 +36,7 @@ import numpy as np
 from summarizer.errors import InputError
 from summarizer.storylines.same_story import FEATURES, pair_features
 from summarizer.storylines.stories import ArticleVectors, StoryArticle, article_vectors
-from training.exclusions import DEFAULT_PATH, load_exclusions
+from training.exclusions import add_exclusions_option, fitted_or_error, load_exclusions
 
 _DOCUMENT = re.compile(r"^(\d+)_(\d+)(ecb(?:plus)?)\.xml$")
 # Tokens joined by spaces, then the spaces a tokenizer adds taken out again.
@@ -208,17 +208,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--ecbplus", type=Path, required=True, help="a checkout of ECB+")
     parser.add_argument("--out", type=Path, required=True, help="folder for same-story.json")
-    parser.add_argument(
-        "--exclusions",
-        type=Path,
-        default=DEFAULT_PATH,
-        help=f"training_exclusions.json (default {DEFAULT_PATH})",
-    )
+    add_exclusions_option(parser)
     args = parser.parse_args(argv)
-    try:
-        out = fit(args)
-    except InputError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+    out = fitted_or_error(fit, args)
+    if out is None:
         return 2
     data, held = out["data"], out["held_out"]
     print(
