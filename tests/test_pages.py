@@ -94,6 +94,70 @@ def test_storylines_page_shows_stories_and_events(
     assert page.stat().st_size < 2_000_000
 
 
+def _large_storylines(articles: int, per_story: int) -> Any:
+    """Storylines of ``articles`` articles in stories of ``per_story``, each with events
+    whose mentions quote long sentences: what a day of a national feed makes."""
+    from summarizer.schema import Span
+    from summarizer.storylines.schema import (
+        EventMention,
+        Story,
+        StoryEvent,
+        Storylines,
+        StorylinesMetadata,
+    )
+
+    quote = "A long sentence of the article that reports the event in many words. " * 3
+    stories = []
+    for s in range(articles // per_story):
+        ids = [f"a{s}-{i}" for i in range(per_story)]
+        events = [
+            StoryEvent(
+                id=f"story-{s}/event-{e}",
+                mentions=[
+                    EventMention(
+                        article=a,
+                        event=e,
+                        evidence=[Span(text=quote, start=0, end=len(quote), sentence=1)],
+                    )
+                    for a in ids
+                ],
+                actors=["Maria Lopez", "the city council"],
+                action="approved",
+                date=None,
+                location="Valencia",
+                status="happened",
+                conflicts=[],
+                stances=[],
+            )
+            for e in range(20)
+        ]
+        stories.append(
+            Story(id=f"story-{s}", title=f"Story {s} of the day", articles=ids, events=events)
+        )
+    metadata = StorylinesMetadata(
+        articles=articles, skipped=0, model="m", events=20 * len(stories), kind_threshold=0.05,
+        story_threshold=0.1, latency_s=0.0,
+    )  # fmt: skip
+    return Storylines(stories=stories, metadata=metadata)
+
+
+def test_a_storylines_page_of_ten_thousand_articles_stays_small(
+    browser: Any, tmp_path: Path
+) -> None:
+    from selenium.webdriver.common.by import By
+
+    from summarizer.storylines.page import storylines_page
+
+    storylines = _large_storylines(10_000, 5)
+    page = storylines_page(storylines, tmp_path / "large.html")
+    # Unbounded, the events alone would take over 40 MB; every story is still listed.
+    assert page.stat().st_size < 2_000_000
+    assert _open(browser, page) == []
+    assert len(browser.find_elements(By.CSS_SELECTOR, "details.story")) == 2_000
+    shown = browser.find_element(By.TAG_NAME, "body").text
+    assert "events of the smaller stories are left off this page" in shown
+
+
 @pytest.mark.skipif(not DATA.is_dir(), reason="../shared/data is absent")
 def test_storylines_eval_report_shows_its_tables(browser: Any, tmp_path: Path) -> None:
     from selenium.webdriver.common.by import By

@@ -8,7 +8,7 @@ from typing import Any
 
 import jinja2
 
-from summarizer.storylines.schema import Storylines
+from summarizer.storylines.schema import StoryEvent, Storylines
 
 
 @dataclass(frozen=True)
@@ -28,6 +28,17 @@ class PageStory:
     articles: list[str]
     tags: list[str] = field(default_factory=list)
     events: list[Any] = field(default_factory=list)
+    # Events of the story left off the page (they are in the JSON).
+    hidden_events: int = 0
+
+
+# A page must stay small enough to open at once (< 2 MB for a run of 10,000 articles):
+# every story is listed, the largest first, but events are shown only while their text
+# fits this budget, at most MAX_EVENTS a story and MAX_QUOTES evidence quotes an event;
+# the JSON holds them all.
+EVENT_BUDGET_CHARS = 1_000_000
+MAX_EVENTS = 12
+MAX_QUOTES = 2
 
 
 def figures_table(
@@ -85,8 +96,35 @@ def storylines_page(storylines: Storylines, path: Path) -> Path:
         + (f" · {m.skipped} records skipped" if m.skipped else "")
         + (f" · model {m.model}" if m.model else "")
     )
-    stories = [PageStory(s.title, s.articles, events=list(s.events)) for s in storylines.stories]
+    stories, left = [], EVENT_BUDGET_CHARS
+    for story in storylines.stories:
+        shown = [_trimmed(e) for e in story.events[:MAX_EVENTS]] if left > 0 else []
+        left -= sum(len(e.model_dump_json()) for e in shown)
+        stories.append(
+            PageStory(
+                story.title,
+                story.articles,
+                events=shown,
+                hidden_events=len(story.events) - len(shown),
+            )
+        )
+    hidden = sum(s.hidden_events for s in stories)
+    if hidden:
+        subtitle += (
+            f" · {hidden} events of the smaller stories are left off this page (the "
+            "JSON holds them all)"
+        )
     return write_page(path, title="summarizer storylines", subtitle=subtitle, stories=stories)
+
+
+def _trimmed(event: StoryEvent) -> StoryEvent:
+    """The event with at most :data:`MAX_QUOTES` evidence quotes in all."""
+    mentions, quotes = [], MAX_QUOTES
+    for mention in event.mentions:
+        kept = mention.evidence[: max(quotes, 0)]
+        quotes -= len(kept)
+        mentions.append(mention.model_copy(update={"evidence": kept}))
+    return event.model_copy(update={"mentions": mentions})
 
 
 def _shown(value: float | str | None) -> str:
