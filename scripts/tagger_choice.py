@@ -20,7 +20,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from summarizer.attribution_tagger import tagged
+from summarizer.attribution_tagger import tagged, with_rule
 from summarizer.attributions import rule_attributions
 from summarizer.evaluation.baselines import _pred_attribution
 from summarizer.evaluation.datasets import load_dataset
@@ -67,11 +67,7 @@ def _rows(
             for fixture, (mine, sure), rule in zip(fixtures, found, rules, strict=True):
                 kept = [f for f in mine if sure.get(f.cue.start, 1.0) >= threshold]
                 if combined:
-                    held = set().union(*(range(f.content.start, f.content.end) for f in kept))
-                    kept += [
-                        r for r in rule if held.isdisjoint(range(r.content.start, r.content.end))
-                    ]
-                    kept.sort(key=lambda f: f.cue.start)
+                    kept = with_rule(kept, rule)
                 pred = Prediction(attributions=[_pred_attribution(f) for f in kept])
                 scored.append(score(pred, fixture))
             rows.append(

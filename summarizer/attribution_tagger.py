@@ -494,13 +494,15 @@ def combined_attributions(article: Article, model: Path = MODEL) -> list[Found]:
     decoded with :data:`COMBINED_OUTSIDE`), and the rule's (:func:`rule_attributions`)
     where none of them holds any of its content."""
     mine = tagger_attributions(article, model, COMBINED_MIN_CUE, COMBINED_OUTSIDE)
+    return with_rule(mine, rule_attributions(article))[:MAX_ATTRIBUTIONS]
+
+
+def with_rule(mine: list[Found], rule: list[Found]) -> list[Found]:
+    """``mine`` and the ``rule``'s attributions that hold none of their content, in
+    order of their cues."""
     held = set().union(*(range(f.content.start, f.content.end) for f in mine))
-    more = [
-        r
-        for r in rule_attributions(article)
-        if held.isdisjoint(range(r.content.start, r.content.end))
-    ]
-    return sorted([*mine, *more], key=lambda f: f.cue.start)[:MAX_ATTRIBUTIONS]
+    more = [r for r in rule if held.isdisjoint(range(r.content.start, r.content.end))]
+    return sorted([*mine, *more], key=lambda f: f.cue.start)
 
 
 def manifest() -> dict[str, Any]:

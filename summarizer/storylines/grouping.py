@@ -107,6 +107,7 @@ def clusters(
     if vectors.shape[0] == 0:
         return []
     found: list[list[int]] = []
+    least = threshold if cut is None else cut
     for members in blocks(similar_pairs(vectors, threshold)):
         if len(members) == 1:
             found.append(members)
@@ -116,7 +117,6 @@ def clusters(
         similarity = np.asarray((block @ block.T).todense(), dtype=np.float64)
         if mask is not None:
             mask(index, similarity)
-        least = threshold if cut is None else cut
         found += [[members[i] for i in cluster] for cluster in average_link(similarity, least)]
     return sorted(found, key=lambda c: c[0])
 

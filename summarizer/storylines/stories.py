@@ -156,20 +156,18 @@ def _tfidf(documents: Iterable[list[str]], n: int) -> sp.csr_matrix:
     large run weighs next to nothing, as the year of a feed that covers one year must
     not make all its articles alike; the K imagined articles without the token keep a
     handful of articles (where every shared word is in "all" of them) comparable."""
-    try:
-        counts: sp.csr_matrix = CountVectorizer(analyzer=_as_given).fit_transform(documents)
-    except ValueError:  # not one token in any article
-        return sp.csr_matrix((n, 1))
+    counts = _present(documents, n, binary=False)
     df = np.bincount(counts.indices, minlength=counts.shape[1])
     idf = np.log((counts.shape[0] + IDF_PRIOR) / (df + 1))
     matrix: sp.csr_matrix = normalize(counts @ sp.diags(idf))
     return matrix.tocsr()
 
 
-def _present(documents: Iterable[list[str]], n: int) -> sp.csr_matrix:
-    """0/1 rows of token lists: which tokens each article has."""
+def _present(documents: Iterable[list[str]], n: int, binary: bool = True) -> sp.csr_matrix:
+    """Rows of token lists: which tokens each article has (0/1), or how often; one
+    empty column where no article has a token."""
     try:
-        counts = CountVectorizer(analyzer=_as_given, binary=True).fit_transform(documents)
+        counts = CountVectorizer(analyzer=_as_given, binary=binary).fit_transform(documents)
     except ValueError:  # not one token in any article
         return sp.csr_matrix((n, 1))
     matrix: sp.csr_matrix = counts.astype(np.float64).tocsr()
