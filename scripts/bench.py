@@ -74,6 +74,7 @@ TARGETS = {
     "h": "≤ 60 s, < 500 MB",
     "i": "≤ 20 s per article",
     "j": "< 50 ms per article",
+    "k": "update of 10,000 onto 1,000,000 ≤ 60 s; ≤ 4 GB",
 }
 # Row g's "before": the embedded model's defaults until issue 14 (it wrote its events,
 # stances and claim labels).
@@ -417,7 +418,14 @@ FEED_METADATA = Metadata(
 
 
 def _feed(count: int, seed: int = 0) -> tuple[list[str], list[list[int]]]:
-    """``count`` batch records of generated analyses, and the true stories (indices).
+    """``count`` batch records of generated analyses, and the true stories (indices)."""
+    stories: list[list[int]] = []
+    return list(_feed_lines(count, stories, seed)), stories
+
+
+def _feed_lines(count: int, stories: list[list[int]], seed: int = 0) -> Iterator[str]:
+    """``count`` batch records of generated analyses, one at a time (a million do not
+    fit in memory); the true stories (indices) are appended to ``stories``.
 
     Words come from the fixtures' texts. Each story has a kind of event (40 kinds, each
     with its own words and verbs, so stories of one kind look alike), its own names, a
@@ -434,11 +442,10 @@ def _feed(count: int, seed: int = 0) -> tuple[list[str], list[list[int]]]:
 
     # Names that any story may mention in passing (officials, agencies, countries).
     incidental = [f"{name()} {name()}" for _ in range(300)]
-    records: list[str] = []
-    stories: list[list[int]] = []
+    made = 0
     start = dt.date(2026, 1, 1)
-    while len(records) < count:
-        size = min(count - len(records), max(1, int(rng.paretovariate(1.2))), 200)
+    while made < count:
+        size = min(count - made, max(1, int(rng.paretovariate(1.2))), 200)
         kind_words, verbs = rng.choice(kinds)
         story_words = rng.sample(words, 30)
         people = [f"{name()} {name()}" for _ in range(5)]
@@ -474,11 +481,11 @@ def _feed(count: int, seed: int = 0) -> tuple[list[str], list[list[int]]]:
                 claims=[],
                 metadata=FEED_METADATA,
             )
-            members.append(len(records))
-            record = {"id": f"a{len(records)}", "line": len(records) + 1, "ok": True}
-            records.append(json.dumps({**record, "analysis": analysis.model_dump(mode="json")}))
+            members.append(made)
+            record = {"id": f"a{made}", "line": made + 1, "ok": True}
+            yield json.dumps({**record, "analysis": analysis.model_dump(mode="json")})
+            made += 1
         stories.append(members)
-    return records, stories
 
 
 def bench_storylines(count: int) -> Row:
@@ -516,6 +523,128 @@ def bench_storylines(count: int) -> Row:
         f"{len(truth):,} true stories, {len(stories):,} found (CoNLL F1 {f1:.3f}); "
         f"{size / 1e6:.0f} MB of records; the whole process, interpreter and imports included",
         {"seconds": wall, "peak_mb": peak_mb, "conll_f1": f1, "stories": len(stories)},
+    )
+
+
+def _chunks(folder: Path, count: int, chunk: int, order: str, truth: list[list[int]]) -> list[Path]:
+    """The generated feed in files of ``chunk`` records: in order of publication day
+    (``order`` "date": a feed, where a story's articles arrive within days), or each
+    record in a chunk drawn at random ("random": every story goes on in every chunk)."""
+    parts = max(1, math.ceil(count / chunk))
+    files = [folder / f"chunk{k:04d}.jsonl" for k in range(parts)]
+    if order == "random":
+        rng = random.Random(1)
+        handles = [f.open("w", encoding="utf-8") for f in files]
+        for line in _feed_lines(count, truth):
+            handles[rng.randrange(parts)].write(line + "\n")
+        for h in handles:
+            h.close()
+        return files
+    days: dict[str, Any] = {}
+    for line in _feed_lines(count, truth):
+        day = line[line.index('"published": "') :][14:24]
+        if day not in days:
+            days[day] = (folder / f"day-{day}.jsonl").open("w", encoding="utf-8")
+        days[day].write(line + "\n")
+    for handle in days.values():
+        handle.close()
+    written, k = 0, 0
+    out = files[0].open("w", encoding="utf-8")
+    for day in sorted(days):
+        with (folder / f"day-{day}.jsonl").open(encoding="utf-8") as records:
+            for line in records:
+                if written == chunk:
+                    out.close()
+                    written, k = 0, k + 1
+                    out = files[k].open("w", encoding="utf-8")
+                out.write(line)
+                written += 1
+        (folder / f"day-{day}.jsonl").unlink()
+    out.close()
+    return files
+
+
+def bench_storylines_chunked(count: int, chunk: int, full: bool, order: str) -> Row:
+    """Storylines of ``count`` generated analyses that arrive in chunks of ``chunk``
+    (:func:`_chunks`): a first run on the first chunk, then one update per chunk, each
+    a fresh process. ``full``: also one run over all of them (the chunks in order),
+    compared."""
+    from summarizer.coreference import conll_f1
+
+    truth: list[list[int]] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        files = _chunks(folder, count, chunk, order, truth)
+        parts = len(files)
+        size = sum(f.stat().st_size for f in files)
+        out, peak = folder / "s.json", folder / "peak"
+        seconds: list[float] = []
+        peaks: list[float] = []
+        for k, f in enumerate(files):
+            update = ["--update", str(out)] if k else []
+            command = [sys.executable, "-c", _PEAK, str(peak), "storylines", *update, str(f)]
+            started = time.perf_counter()
+            done = subprocess.run(
+                [*command, "-o", str(out), "-q"], cwd=ROOT, capture_output=True, text=True
+            )
+            seconds.append(time.perf_counter() - started)
+            assert done.returncode == 0, done.stderr
+            peaks.append(int(peak.read_text()) / 1024)
+            print(f"  chunk {k + 1}/{parts}: {seconds[-1]:.1f} s, {peaks[-1]:.0f} MB", flush=True)
+        found = json.loads(out.read_text())
+        index = {f"a{i}": i for i in range(count)}
+        stories = [[index[a] for a in s["articles"]] for s in found["stories"]]
+        detail = {
+            "seconds": sum(seconds),
+            "first_run_s": seconds[0],
+            "update_s": seconds[1:],
+            "last_update_s": seconds[-1],
+            "peak_mb": max(peaks),
+            "conll_f1": conll_f1(truth, stories),
+            "stories": len(stories),
+            "merged": len(found["merged"]),
+            "state_mb": Path(str(out) + ".state").stat().st_size / 1e6,
+        }
+        if full:
+            whole = folder / "all.jsonl"
+            with whole.open("w", encoding="utf-8") as w:
+                for f in files:
+                    w.write(f.read_text(encoding="utf-8"))
+            command = [sys.executable, "-c", _PEAK, str(peak), "storylines", str(whole)]
+            started = time.perf_counter()
+            done = subprocess.run(
+                [*command, "-o", str(folder / "full.json"), "-q"],
+                cwd=ROOT,
+                capture_output=True,
+                text=True,
+            )
+            assert done.returncode == 0, done.stderr
+            once = json.loads((folder / "full.json").read_text())
+            grouped = [[index[a] for a in s["articles"]] for s in once["stories"]]
+            detail |= {
+                "full_s": time.perf_counter() - started,
+                "full_peak_mb": int(peak.read_text()) / 1024,
+                "full_conll_f1": conll_f1(truth, grouped),
+                "chunked_vs_full_conll_f1": conll_f1(grouped, stories),
+            }
+    figure = (
+        f"{detail['seconds']:.0f} s in all, last update {detail['last_update_s']:.0f} s, "
+        f"{detail['peak_mb']:.0f} MB"
+    )
+    text = (
+        f"{parts} chunks: first run {detail['first_run_s']:.0f} s, updates "
+        f"{min(seconds[1:] or [0]):.0f}-{max(seconds[1:] or [0]):.0f} s; {len(truth):,} true "
+        f"stories, {len(stories):,} found (CoNLL F1 {detail['conll_f1']:.3f}); "
+        f"{size / 1e6:.0f} MB of records, state {detail['state_mb']:.0f} MB"
+    )
+    if full:
+        text += (
+            f"; one full run {detail['full_s']:.0f} s, {detail['full_peak_mb']:.0f} MB, CoNLL "
+            f"{detail['full_conll_f1']:.3f}, chunks against it "
+            f"{detail['chunked_vs_full_conll_f1']:.3f}"
+        )
+    return Row(
+        "k", f"storylines of {count:,} analyses in chunks of {chunk:,}", figure, text, detail
     )
 
 
@@ -582,6 +711,9 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=5, help="articles for a, b, c, g")
     parser.add_argument("--rounds", type=int, default=2, help="rounds for a")
     parser.add_argument("--batch-size", type=int, default=10_000, help="articles for f, h")
+    parser.add_argument("--chunk", type=int, default=10_000, help="articles per update, k")
+    parser.add_argument("--full", action="store_true", help="k: also one full run, compared")
+    parser.add_argument("--order", choices=("date", "random"), default="date", help="k's feed")
     parser.add_argument("--seconds", type=float, default=6.0, help="ideal run time per level, d")
     parser.add_argument(
         "--cache",
@@ -618,6 +750,10 @@ def main() -> None:
         done(bench_adapter(options.articles, options.adapter))
     if "j" in wanted:
         done(bench_attributions(options.data))
+    if "k" in wanted:
+        done(
+            bench_storylines_chunked(options.batch_size, options.chunk, options.full, options.order)
+        )
     rows.sort(key=lambda r: r.key)
     print(f"\n{os.cpu_count()} cores; {time.strftime('%Y-%m-%d')}\n")
     print("| | benchmark | measured | target | detail |")

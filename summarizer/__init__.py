@@ -42,6 +42,8 @@ if TYPE_CHECKING:
         StorySettings,
         build_storylines,
         storylines_from_file,
+        update_storylines,
+        write_storylines,
     )
 
 __all__ = [
@@ -82,6 +84,8 @@ __all__ = [
     "build_storylines",
     "run_batch",
     "storylines_from_file",
+    "update_storylines",
+    "write_storylines",
 ]
 __version__ = "0.1.0"
 
@@ -125,6 +129,8 @@ _LAZY: dict[str, str] = {
     "build_storylines": "summarizer.storylines",
     "run_batch": "summarizer.batch",
     "storylines_from_file": "summarizer.storylines",
+    "update_storylines": "summarizer.storylines",
+    "write_storylines": "summarizer.storylines",
 }
 
 

@@ -152,9 +152,9 @@ def register(main: click.Group, model_options: Decorator, errors: Decorator) -> 
         ]
         console.print("; ".join(parts), highlight=False)
         if storylines_path is not None:
-            from summarizer.storylines_cli import write_storylines
+            from summarizer.storylines_cli import run_storylines
 
-            write_storylines(output, storylines_path, quiet=True, console=console)
+            run_storylines(output, storylines_path, update=None, quiet=True, console=console)
         if summary.failed:
             console.print(
                 f"[yellow]{summary.failed} item(s) failed:[/] their records in {output} say why; "

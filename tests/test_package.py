@@ -52,6 +52,8 @@ DOCUMENTED = {
     "Storylines",
     "build_storylines",
     "storylines_from_file",
+    "update_storylines",
+    "write_storylines",
 }
 
 

@@ -135,7 +135,8 @@ def _large_storylines(articles: int, per_story: int) -> Any:
             Story(id=f"story-{s}", title=f"Story {s} of the day", articles=ids, events=events)
         )
     metadata = StorylinesMetadata(
-        articles=articles, skipped=0, model="m", events=20 * len(stories), kind_threshold=0.05,
+        articles=articles, stories=len(stories), skipped=0, model="m", events=20 * len(stories),
+        kind_threshold=0.05,
         story_threshold=0.1, latency_s=0.0,
     )  # fmt: skip
     return Storylines(stories=stories, metadata=metadata)

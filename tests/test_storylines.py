@@ -19,9 +19,23 @@ import scipy.sparse as sp
 from sklearn.preprocessing import normalize
 
 from summarizer import InputError, Settings, Storylines, build_storylines, run_batch
+from summarizer.coreference import conll_f1
+from summarizer.evaluation.storyline_eval import load_topics
 from summarizer.schema import Analysis
+from summarizer.storylines import Story
+from summarizer.storylines.build import story_id
+from summarizer.storylines.digest import Digest
 from summarizer.storylines.grouping import NEIGHBOURS, average_link, blocks, clusters
+from summarizer.storylines.store import StoryStore
+from summarizer.storylines.stories import (
+    StoryArticle,
+    StorySettings,
+    Tokens,
+    article_tokens,
+    group_stories,
+)
 from summarizer.storylines.titles import TitleSource, story_title, usable
+from summarizer.storylines.update import Retrieval, add_articles, chunked_stories
 from tests.scripted_server import ScriptedServer
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
@@ -246,9 +260,10 @@ def test_the_python_api_puts_every_article_in_exactly_one_story(records: Path) -
     result = build_storylines(analyses)
     placed = [a for s in result.stories for a in s.articles]
     assert sorted(placed) == sorted(i for i, _ in analyses)
-    assert [s.id for s in result.stories] == [
-        f"story-{n}" for n in range(1, len(result.stories) + 1)
-    ]
+    # A story's id is its first article's: the same whatever else is grouped with it.
+    assert [s.id for s in result.stories] == [story_id(s.articles[0]) for s in result.stories]
+    assert len({s.id for s in result.stories}) == len(result.stories)
+    assert result.metadata.stories == len(result.stories)
     assert result.metadata.model == "scripted" and result.metadata.articles == len(ARTICLES)
 
 
@@ -291,8 +306,10 @@ def test_ecbplus_topics_eval_scores_both_levels_next_to_the_baselines(tmp_path: 
     assert done.returncode == 0, done.stderr
     summary = json.loads((tmp_path / "run" / "summary.json").read_text())
     assert set(summary["stories"]) == {
-        "storylines", "similarity only", "singletons", "topic", "gold"
+        "storylines", "storylines, in chunks of 20", "storylines, in chunks of 20 by keys alone",
+        "similarity only", "singletons", "topic", "gold"
     }  # fmt: skip
+    assert summary["chunked"]["in chunks of 20"] >= 0.95
     assert set(summary["events_gold"]) >= {"storylines", "lemma (topic)", "lemma (all)"}
     assert (
         summary["events_gold"]["storylines"]["conll_f1"]
@@ -320,3 +337,162 @@ def test_an_article_the_system_fails_on_is_counted_not_fatal(
     assert done.returncode == 0, done.stderr
     summary = json.loads((tmp_path / "run" / "summary.json").read_text())
     assert summary["events_predicted"]["storylines"]["articles_failed"] == 1
+
+
+# --- updates ----------------------------------------------------------------------
+
+
+def _split_records(records: Path, folder: Path, first: set[str]) -> tuple[Path, Path]:
+    """The batch records of ``first`` and of the rest, as two files."""
+    lines = records.read_text(encoding="utf-8").splitlines(keepends=True)
+    early = [line for line in lines if json.loads(line)["id"] in first]
+    late = [line for line in lines if json.loads(line)["id"] not in first]
+    (folder / "early.jsonl").write_text("".join(early), encoding="utf-8")
+    (folder / "late.jsonl").write_text("".join(late), encoding="utf-8")
+    return folder / "early.jsonl", folder / "late.jsonl"
+
+
+def test_an_update_gives_what_one_run_gives_with_the_same_ids(
+    records: Path, tmp_path: Path
+) -> None:
+    early, late = _split_records(records, tmp_path, {"tanker-1", "navy-1", "flood-1"})
+    out = tmp_path / "s.json"
+    assert _cli("storylines", str(early), "-o", str(out)).returncode == 0
+    first = Storylines.model_validate_json(out.read_text(encoding="utf-8"))
+    assert (tmp_path / "s.json.state").is_file()
+    done = _cli("storylines", "--update", str(out), str(late), "-o", str(out), "-q")
+    assert done.returncode == 0, done.stderr
+    said = " ".join(done.stdout.split())
+    assert "3 new analyses" in said and "3 stories" in said
+    updated = Storylines.model_validate_json(out.read_text(encoding="utf-8"))
+    whole = tmp_path / "whole.json"
+    assert _cli("storylines", str(records), "-o", str(whole), "-q").returncode == 0
+    once = Storylines.model_validate_json(whole.read_text(encoding="utf-8"))
+    # Stories, ids, titles and events as one run over all the records gives them.
+    assert [s.model_dump() for s in updated.stories] == [s.model_dump() for s in once.stories]
+    # The stories of the first run kept their ids and grew.
+    grown = {s.id: s.articles for s in updated.stories}
+    for story in first.stories:
+        assert grown[story.id][: len(story.articles)] == story.articles
+    assert updated.metadata.updates == 1 and updated.metadata.articles == len(ARTICLES)
+    assert updated.merged == []
+    # Fed again, the same records are already held: nothing changes but the count.
+    again = _cli("storylines", "--update", str(out), str(late), "-o", str(out), "-q")
+    assert again.returncode == 0 and "3 already held, skipped" in " ".join(again.stdout.split())
+    held = Storylines.model_validate_json(out.read_text(encoding="utf-8"))
+    assert held.stories == updated.stories
+
+
+def test_an_update_to_another_file_leaves_the_first_alone(records: Path, tmp_path: Path) -> None:
+    early, late = _split_records(records, tmp_path, {"tanker-1", "flood-1"})
+    out, other = tmp_path / "s.json", tmp_path / "later" / "s2.json"
+    assert _cli("storylines", str(early), "-o", str(out), "-q").returncode == 0
+    before = (out.read_bytes(), (tmp_path / "s.json.state").read_bytes())
+    done = _cli("storylines", "--update", str(out), str(late), "-o", str(other), "-q")
+    assert done.returncode == 0, done.stderr
+    assert (out.read_bytes(), (tmp_path / "s.json.state").read_bytes()) == before
+    assert Storylines.model_validate_json(other.read_text()).metadata.articles == len(ARTICLES)
+    assert (tmp_path / "later" / "s2.json.state").is_file()
+
+
+def test_a_failed_update_leaves_the_storylines_as_they_were(records: Path, tmp_path: Path) -> None:
+    early, late = _split_records(records, tmp_path, {"tanker-1", "flood-1"})
+    out, state = tmp_path / "s.json", tmp_path / "s.json.state"
+    assert _cli("storylines", str(early), "-o", str(out), "-q").returncode == 0
+    before = (out.read_bytes(), state.read_bytes())
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text("not json\n", encoding="utf-8")
+    rows = [json.loads(line) for line in late.read_text(encoding="utf-8").splitlines()]
+    rows[0]["analysis"]["metadata"]["model"] = "another-model"
+    mixed = _write(tmp_path / "mixed.jsonl", [json.dumps(r) for r in rows[:1]])
+    stranger = tmp_path / "stranger.json"
+    assert _cli("storylines", str(late), "-o", str(stranger), "-q").returncode == 0
+    (tmp_path / "stranger.json.state").write_bytes(state.read_bytes())
+    cases = [
+        (["--update", str(out), str(bad)], "has no analysis to group"),
+        (["--update", str(out), str(mixed)], "analyses of another-model"),
+        (["--update", str(tmp_path / "none.json"), str(late)], "storylines file not found"),
+        (["--update", str(stranger), str(late)], "does not belong to"),
+    ]
+    for args, message in cases:
+        done = _cli("storylines", *args, "-o", str(out), "-q")
+        assert done.returncode == 2, (args, done.stderr)
+        assert message in done.stderr and "Traceback" not in done.stderr
+        assert len(done.stderr.strip().splitlines()) == 1
+        assert (out.read_bytes(), state.read_bytes()) == before
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temporary left
+    state.unlink()
+    done = _cli("storylines", "--update", str(out), str(late), "-o", str(out), "-q")
+    assert done.returncode == 2 and "s.json.state is missing" in done.stderr
+
+
+def _digests(texts: list[str]) -> list[tuple[Digest, Tokens]]:
+    return [
+        (Digest.of_text(f"a{i}", t, None, None), article_tokens(StoryArticle(f"a{i}", t)))
+        for i, t in enumerate(texts)
+    ]
+
+
+BRIDGE_OPENED = (
+    "Ines Varga opened the Kalora bridge on Monday. The bridge over the Tamsin river cost "
+    "twelve million euros. Ines Varga thanked the builders."
+)
+
+
+def test_an_update_that_joins_two_stories_records_the_merge() -> None:
+    resigned = (
+        "Omar Duffa resigned as Halvik police chief on Tuesday. He led the Halvik police for "
+        "ten years. Omar Duffa will be replaced in March."
+    )
+    both = (
+        "Omar Duffa, the Halvik police chief, resigned after Ines Varga opened the Kalora "
+        "bridge over the Tamsin river. Ines Varga and Omar Duffa had quarrelled over the "
+        "bridge and the police."
+    )
+    found = _digests([BRIDGE_OPENED, resigned, both])
+    store = StoryStore()
+    settings = StorySettings()
+    add_articles(store, found[:2], settings)
+    assert sorted(store.story_ids()) == sorted([story_id("a0"), story_id("a1")])
+    change = add_articles(store, found[2:], settings)
+    # The story of the earlier first article keeps its id; the other's leads to it.
+    assert change.merged == {story_id("a1"): story_id("a0")}
+    assert store.story_ids() == [story_id("a0")]
+    assert store.merged() == [(story_id("a1"), story_id("a0"))]
+
+
+def test_an_update_that_parts_a_story_records_the_split() -> None:
+    closed = (
+        "Omar Duffa closed the Kalora bridge on Tuesday after cracks appeared. Engineers from "
+        "Halvik inspected the cracks. Omar Duffa ordered repairs."
+    )
+    names = ["Nadia Olsen", "Piet Moreau", "Lena Kraus", "Tomas Berg", "Ada Lund", "Ivo Sarr"]
+    # Articles that make the bridge and its river common words, so that the first two
+    # no longer share enough to be one story.
+    books = [
+        f"{n} wrote a book about the Kalora bridge and the Tamsin river. {n} visited the "
+        f"bridge in {1990 + i}. The book about the bridge sold well."
+        for i, n in enumerate(names)
+    ]
+    found = _digests([BRIDGE_OPENED, closed, *books])
+    store = StoryStore()
+    add_articles(store, found[:2], StorySettings())
+    assert store.story_ids() == [story_id("a0")]
+    change = add_articles(store, found[2:], StorySettings())
+    assert change.split == {story_id("a1"): story_id("a0")}
+    parted = {
+        i: Story.model_validate_json(j) for i, j in store.story_json(store.story_ids()).items()
+    }
+    assert parted[story_id("a1")].split_from == story_id("a0")
+    assert "a1" not in parted[story_id("a0")].articles
+    assert parted[story_id("a0")].split_from is None
+
+
+@pytest.mark.skipif(not DATA.is_dir(), reason="needs ../shared/data")
+def test_ecbplus_fed_in_chunks_of_twenty_gives_the_stories_of_one_run() -> None:
+    articles = [StoryArticle(a.doc, a.article.text) for a in load_topics(DATA, "tune")]
+    full = group_stories(articles)
+    assert conll_f1(full, chunked_stories(articles, 20)) >= 0.95
+    # By keys alone, as a run too large to compare every article does.
+    keys_only = Retrieval(exhaustive=0)
+    assert conll_f1(full, chunked_stories(articles, 20, retrieval=keys_only)) >= 0.95

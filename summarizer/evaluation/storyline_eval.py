@@ -7,7 +7,9 @@ halves. Three settings, each next to its baselines in the same run:
 
 - **stories**: article-level MUC, B-cubed, CEAF-e, LEA and CoNLL F1; baselines: the
   similarity links alone (the method before the same-story model), every article its
-  own story, one story per topic (the gold topic);
+  own story, one story per topic (the gold topic). The same articles fed as updates of
+  20 (as given, and finding neighbours by keys alone as a large run does) are scored
+  too, and against the stories of one run;
 - **events, gold mentions**: our merging applied to ECB+'s own ACTION mentions
   (comparable to the literature); baselines: one event per action lemma inside the
   gold topic (the literature's lemma baseline) and over the whole set;
@@ -41,6 +43,10 @@ from summarizer.storylines.stories import (
     article_vectors,
     group_stories,
 )
+from summarizer.storylines.update import Retrieval, chunked_stories
+
+# Articles per update, where updates are compared with one run.
+CHUNK = 20
 
 
 @dataclass
@@ -52,6 +58,8 @@ class StorylineResult:
     events_gold: dict[str, dict[str, Any]] = field(default_factory=dict)
     events_predicted: dict[str, dict[str, Any]] = field(default_factory=dict)
     story_groups: list[list[str]] = field(default_factory=list)
+    # CoNLL F1 of the stories of updates (chunks of CHUNK articles) against one run's.
+    chunked: dict[str, float] = field(default_factory=dict)
     seconds: float = 0.0
 
     def metrics(self) -> dict[str, float | None]:
@@ -61,6 +69,7 @@ class StorylineResult:
             "stories_conll_f1": self.stories["storylines"]["conll_f1"],
             "events_gold_conll_f1": self.events_gold["storylines"]["conll_f1"],
             "events_predicted_conll_f1": ours.get("conll_f1"),
+            "stories_chunked_vs_one_run_conll_f1": self.chunked.get(f"in chunks of {CHUNK}"),
         }
 
 
@@ -80,8 +89,16 @@ def run_storyline_eval(
     vectors = article_vectors(chosen)
     stories = group_stories(chosen, vectors=vectors)
     result.story_groups = [[articles[i].doc for i in s] for s in stories]
+    chunked = chunked_stories(chosen, CHUNK)
+    keys_only = chunked_stories(chosen, CHUNK, retrieval=Retrieval(exhaustive=0))
+    result.chunked = {
+        f"in chunks of {CHUNK}": round(conll_f1(stories, chunked), 4),
+        f"in chunks of {CHUNK}, by keys alone": round(conll_f1(stories, keys_only), 4),
+    }
     story_systems = {
         "storylines": stories,
+        f"storylines, in chunks of {CHUNK}": chunked,
+        f"storylines, in chunks of {CHUNK} by keys alone": keys_only,
         "similarity only": group_stories(chosen, StorySettings(method="similarity"), vectors),
         "singletons": [[i] for i in range(len(articles))],
         "topic": by_topic,

@@ -15,11 +15,15 @@ from pydantic import ValidationError
 
 from summarizer.errors import InputError, one_line
 from summarizer.schema import Analysis, BatchRecord
+from summarizer.storylines.digest import Digest, digest
+from summarizer.storylines.stories import Tokens
 
 
 @dataclass
 class Records:
     analyses: list[tuple[str, Analysis]] = field(default_factory=list)
+    digests: list[tuple[Digest, Tokens]] = field(default_factory=list)
+    model: str | None = None
     failed: int = 0  # records of analyses that failed
     unreadable: int = 0  # lines that are not records
     first_problem: str | None = None
@@ -29,7 +33,9 @@ class Records:
         return self.failed + self.unreadable
 
 
-def read_records(path: Path) -> Records:
+def read_records(path: Path, digested: bool = False) -> Records:
+    """The analyses of a records file; ``digested``: their digests and tokens instead,
+    each analysis dropped as soon as it is read (a run of a million)."""
     if not path.is_file():
         raise InputError(f"records file not found: {path}")
     records = Records()
@@ -49,16 +55,22 @@ def read_records(path: Path) -> Records:
             if not record.ok or record.analysis is None:
                 records.failed += 1
                 continue
-            records.analyses.append((record.id, record.analysis))
+            model = record.analysis.metadata.model
+            if records.model not in (None, model):
+                raise InputError(mixed_models([records.model or "", model]))
+            records.model = model
+            if digested:
+                records.digests.append(digest(record.id, record.analysis))
+            else:
+                records.analyses.append((record.id, record.analysis))
     if lines == 0:
         raise InputError(f"{path} has no records")
-    if not records.analyses:
+    if not records.analyses and not records.digests:
         why = f" (first: {records.first_problem})" if records.first_problem else ""
         raise InputError(
             f"{path} has no analysis to group: {records.failed} failed record(s), "
             f"{records.unreadable} line(s) that are not batch records{why}"
         )
-    check_one_model(records.analyses)
     return records
 
 
@@ -66,8 +78,12 @@ def check_one_model(analyses: list[tuple[str, Analysis]]) -> str:
     """The model that made every analysis; mixed models are an error."""
     models = sorted({a.metadata.model for _, a in analyses})
     if len(models) > 1:
-        raise InputError(
-            f"the analyses come from {len(models)} models ({', '.join(models)}): group one "
-            "model's analyses at a time, as their events are not comparable"
-        )
+        raise InputError(mixed_models(models))
     return models[0]
+
+
+def mixed_models(models: list[str]) -> str:
+    return (
+        f"the analyses come from {len(models)} models ({', '.join(sorted(models))}): group "
+        "one model's analyses at a time, as their events are not comparable"
+    )

@@ -15,8 +15,9 @@ from pydantic import Field
 from summarizer.schema import EventStatus, Position, Span, _Model
 
 # 1.1: metadata.method and metadata.same_story (the same-story model); titles from an
-# article's own words.
-STORYLINES_VERSION = "1.1"
+# article's own words. 1.2: ids from a story's first article, stable across updates;
+# split_from, merged, metadata.updates and metadata.state.
+STORYLINES_VERSION = "1.2"
 
 
 class EventMention(_Model):
@@ -63,18 +64,33 @@ class StoryEvent(_Model):
 
 
 class Story(_Model):
-    id: str
+    id: str = Field(
+        description="Derived from the id of the story's first article: the same after "
+        "updates, and in a run fed the same articles in chunks."
+    )
     title: str = Field(
         description="The title, else the first sentence, of the story's most central "
         "article that has a usable one (never empty, one word or cut short)."
     )
-    articles: list[str] = Field(min_length=1)
+    articles: list[str] = Field(min_length=1, description="In the order they came.")
     events: list[StoryEvent]
+    split_from: str | None = Field(
+        default=None,
+        description="The story an update split this one from (it keeps its first article).",
+    )
+
+
+class MergedStory(_Model):
+    """A story an update merged into another: its id leads there."""
+
+    id: str
+    merged_into: str
 
 
 class StorylinesMetadata(_Model):
     schema_version: str = STORYLINES_VERSION
     articles: int = Field(description="Analyses grouped.")
+    stories: int = Field(description="Stories they make.")
     skipped: int = Field(description="Records skipped: failed analyses and unreadable lines.")
     model: str | None = Field(description="The model that made the analyses.")
     events: int = Field(description="Events over all stories, merged ones counted once.")
@@ -93,9 +109,19 @@ class StorylinesMetadata(_Model):
     same_story: float | None = Field(
         default=None, description="The same-story model's bound, where the method uses one."
     )
-    latency_s: float
+    updates: int = Field(default=0, description="Updates applied since the first run.")
+    state: str | None = Field(
+        default=None,
+        description="Token of the state file written with this one (FILE.state), which "
+        "`summarizer storylines --update` reads.",
+    )
+    latency_s: float = Field(description="Seconds the run (or the last update) took.")
 
 
 class Storylines(_Model):
-    stories: list[Story]
     metadata: StorylinesMetadata
+    merged: list[MergedStory] = Field(
+        default_factory=list,
+        description="Stories merged into others by updates; a link to one leads on.",
+    )
+    stories: list[Story]

@@ -12,8 +12,9 @@ published further apart than :data:`DATE_WINDOW_DAYS` are never one story.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Literal
 
 import numpy as np
@@ -80,29 +81,69 @@ class ArticleVectors:
     quantities: sp.csr_matrix
     units: sp.csr_matrix
 
+    def take(self, rows: Sequence[int]) -> ArticleVectors:
+        """The vectors of some articles only (by row)."""
+        index = np.asarray(rows, dtype=np.intp)
+        return ArticleVectors(*(getattr(self, f)[index] for f in FAMILIES))
+
     def joined(self, name_weight: float, year_weight: float) -> sp.csr_matrix:
         parts = [self.words, name_weight * self.names, year_weight * self.years]
         matrix: sp.csr_matrix = normalize(sp.hstack(parts).tocsr())
         return matrix
 
 
-def article_vectors(articles: Sequence[StoryArticle]) -> ArticleVectors:
+# The token families of an article: TF-IDF rows for the first three, 0/1 rows for the rest.
+FAMILIES = ("words", "names", "years", "dates", "quantities", "units")
+WEIGHTED = FAMILIES[:3]
+Tokens = dict[str, list[str]]
+# A family's document frequencies: tokens -> how many articles held have each.
+Frequencies = Callable[[str, Sequence[str]], NDArray[np.float64]]
+
+
+def _text(article: StoryArticle) -> str:
+    return f"{article.title}\n{article.text}" if article.title else article.text
+
+
+_EXTRACT: dict[str, Callable[[str], list[str]]] = {
+    "words": content_stems,
+    "names": lambda text: sorted({n.lower() for n in text_names(text)}),
+    "years": years,
+    "dates": dates,
+    "quantities": lambda text: quantities(text)[0],
+    "units": lambda text: quantities(text)[1],
+}
+
+
+def article_tokens(article: StoryArticle) -> Tokens:
+    """Each family's tokens of an article (words as content stems, repeated as often as
+    written; names lower-cased, once each)."""
+    text = _text(article)
+    counted, units = quantities(text)
+    found = {f: _EXTRACT[f](text) for f in FAMILIES[:4]}
+    return {**found, "quantities": counted, "units": units}
+
+
+def article_vectors(
+    articles: Sequence[StoryArticle] | Sequence[Tokens],
+    df: Frequencies | None = None,
+    total: int | None = None,
+) -> ArticleVectors:
+    """The vectors of ``articles`` (or of their tokens). By default a token's document
+    frequency is counted among them; an incremental run gives ``df`` and ``total``
+    (articles held) so that its few articles weigh their words as the whole collection
+    does."""
+
     # Each article's tokens are made as they are counted, never all held at once.
-    def texts() -> Iterator[str]:
+    def tokens(family: str) -> Iterator[list[str]]:
         for a in articles:
-            yield f"{a.title}\n{a.text}" if a.title else a.text
+            yield _EXTRACT[family](_text(a)) if isinstance(a, StoryArticle) else a[family]
 
     n = len(articles)
-    found = [quantities(t) for t in texts()]
-    counted, units = [q for q, _ in found], [u for _, u in found]
-    return ArticleVectors(
-        _tfidf((content_stems(t) for t in texts()), n),
-        _tfidf((sorted({n.lower() for n in text_names(t)}) for t in texts()), n),
-        _tfidf((years(t) for t in texts()), n),
-        _present((dates(t) for t in texts()), n),
-        _present(counted, n),
-        _present(units, n),
-    )
+    weighted = [
+        _tfidf(tokens(f), n, None if df is None else partial(df, f), total or n) for f in WEIGHTED
+    ]
+    flags = [_present(tokens(f), n) for f in FAMILIES[3:]]
+    return ArticleVectors(*weighted, *flags)
 
 
 def group_stories(
@@ -150,28 +191,46 @@ def _apart(dates: list[dt.date | None], similarity: Matrix) -> None:
     similarity[apart & known[:, None] & known[None, :]] = 0.0
 
 
-def _tfidf(documents: Iterable[list[str]], n: int) -> sp.csr_matrix:
-    """L2-normalised TF-IDF rows of token lists, with idf = ln((n + K) / (df + 1)):
-    unlike scikit-learn's (which adds 1 to every idf), a token in every article of a
-    large run weighs next to nothing, as the year of a feed that covers one year must
-    not make all its articles alike; the K imagined articles without the token keep a
-    handful of articles (where every shared word is in "all" of them) comparable."""
-    counts = _present(documents, n, binary=False)
-    df = np.bincount(counts.indices, minlength=counts.shape[1])
-    idf = np.log((counts.shape[0] + IDF_PRIOR) / (df + 1))
+def _tfidf(
+    documents: Iterable[list[str]],
+    n: int,
+    df: Callable[[Sequence[str]], NDArray[np.float64]] | None,
+    total: int,
+) -> sp.csr_matrix:
+    """L2-normalised TF-IDF rows of token lists, with idf = ln((N + K) / (df + 1)) over
+    the N articles held (``df`` gives the frequencies of a list of tokens): unlike
+    scikit-learn's (which adds 1 to every idf), a token in every article of a large run
+    weighs next to nothing, as the year of a feed that covers one year must not make
+    all its articles alike; the K imagined articles without the token keep a handful
+    of articles (where every shared word is in "all" of them) comparable. Without
+    ``df``, frequencies are counted among ``documents``."""
+    counts, vocabulary = _counted(documents, n, binary=False)
+    if df is None:
+        found = np.bincount(counts.indices, minlength=counts.shape[1]).astype(np.float64)
+    else:
+        found = df(vocabulary) if vocabulary else np.zeros(1)
+    idf = np.log((total + IDF_PRIOR) / (found + 1))
     matrix: sp.csr_matrix = normalize(counts @ sp.diags(idf))
     return matrix.tocsr()
 
 
-def _present(documents: Iterable[list[str]], n: int, binary: bool = True) -> sp.csr_matrix:
-    """Rows of token lists: which tokens each article has (0/1), or how often; one
-    empty column where no article has a token."""
+def _present(documents: Iterable[list[str]], n: int) -> sp.csr_matrix:
+    """Which tokens each article has, as 0/1 rows."""
+    return _counted(documents, n, binary=True)[0]
+
+
+def _counted(
+    documents: Iterable[list[str]], n: int, binary: bool
+) -> tuple[sp.csr_matrix, list[str]]:
+    """Rows of token lists (0/1, or how often) and the token of each column; one empty
+    column where no article has a token."""
+    vectorizer = CountVectorizer(analyzer=_as_given, binary=binary)
     try:
-        counts = CountVectorizer(analyzer=_as_given, binary=binary).fit_transform(documents)
+        counts = vectorizer.fit_transform(documents)
     except ValueError:  # not one token in any article
-        return sp.csr_matrix((n, 1))
+        return sp.csr_matrix((n, 1)), []
     matrix: sp.csr_matrix = counts.astype(np.float64).tocsr()
-    return matrix
+    return matrix, vectorizer.get_feature_names_out().tolist()
 
 
 def _as_given(tokens: list[str]) -> list[str]:
