@@ -88,6 +88,13 @@ class StoryStore:
     def close(self) -> None:
         self.db.close()
 
+    def _where_in(self, query: str, values: Iterable[Any], *after: Any) -> Iterator[Any]:
+        """The rows of ``query``, whose ``{marks}`` is the list of ``values`` (taken a
+        part at a time), followed by the parameters ``after``."""
+        for part in _parts(list(values)):
+            marks = ",".join("?" * len(part))
+            yield from self.db.execute(query.format(marks=marks), [*part, *after])
+
     # --- meta -------------------------------------------------------------------
 
     def meta(self, key: str) -> Any:
@@ -110,12 +117,8 @@ class StoryStore:
 
     def held(self, ids: Sequence[str]) -> set[str]:
         """Those of ``ids`` the state already has."""
-        found: set[str] = set()
-        for part in _parts(ids):
-            marks = ",".join("?" * len(part))
-            query = f"SELECT id FROM articles WHERE id IN ({marks})"
-            found.update(r[0] for r in self.db.execute(query, part))
-        return found
+        query = "SELECT id FROM articles WHERE id IN ({marks})"
+        return {r[0] for r in self._where_in(query, ids)}
 
     def add_articles(
         self, rows: Iterable[tuple[int, Digest, Tokens, str]], keys: Iterable[tuple[str, int]]
@@ -147,33 +150,25 @@ class StoryStore:
 
     def tokens(self, serials: Sequence[int]) -> dict[int, tuple[Tokens, int | None, str]]:
         """Each article's tokens, publication day (an ordinal) and story."""
-        found: dict[int, tuple[Tokens, int | None, str]] = {}
-        for part in _parts(serials):
-            marks = ",".join("?" * len(part))
-            query = (
-                f"SELECT serial, tokens, published, story FROM articles WHERE serial IN ({marks})"
-            )
-            for serial, packed, published, story in self.db.execute(query, part):
-                found[serial] = (_unpack(packed), published, story)
-        return found
+        query = "SELECT serial, tokens, published, story FROM articles WHERE serial IN ({marks})"
+        return {
+            serial: (_unpack(packed), published, story)
+            for serial, packed, published, story in self._where_in(query, serials)
+        }
 
     def digests(self, serials: Sequence[int]) -> dict[int, Digest]:
-        found: dict[int, Digest] = {}
-        for part in _parts(serials):
-            marks = ",".join("?" * len(part))
-            query = f"SELECT serial, digest FROM articles WHERE serial IN ({marks})"
-            for serial, packed in self.db.execute(query, part):
-                found[serial] = Digest.model_validate_json(zlib.decompress(packed))
-        return found
+        query = "SELECT serial, digest FROM articles WHERE serial IN ({marks})"
+        return {
+            serial: Digest.model_validate_json(zlib.decompress(packed))
+            for serial, packed in self._where_in(query, serials)
+        }
 
     def members(self, stories: Iterable[str]) -> dict[str, list[int]]:
         """The articles (serials, in order) of each of ``stories``."""
         found: dict[str, list[int]] = {}
-        for part in _parts(sorted(set(stories))):
-            marks = ",".join("?" * len(part))
-            query = f"SELECT story, serial FROM articles WHERE story IN ({marks}) ORDER BY serial"
-            for story, serial in self.db.execute(query, part):
-                found.setdefault(story, []).append(serial)
+        query = "SELECT story, serial FROM articles WHERE story IN ({marks}) ORDER BY serial"
+        for story, serial in self._where_in(query, sorted(set(stories))):
+            found.setdefault(story, []).append(serial)
         return found
 
     def story_ids(self) -> list[str]:
@@ -183,12 +178,8 @@ class StoryStore:
         return [r[0] for r in self.db.execute("SELECT serial FROM articles ORDER BY serial")]
 
     def ids(self, serials: Sequence[int]) -> dict[int, str]:
-        found: dict[int, str] = {}
-        for part in _parts(serials):
-            marks = ",".join("?" * len(part))
-            query = f"SELECT serial, id FROM articles WHERE serial IN ({marks})"
-            found.update(self.db.execute(query, part).fetchall())
-        return found
+        query = "SELECT serial, id FROM articles WHERE serial IN ({marks})"
+        return dict(self._where_in(query, serials))
 
     # --- token frequencies and keys -------------------------------------------
 
@@ -205,37 +196,28 @@ class StoryStore:
 
     def frequencies(self, family: str, tokens: Sequence[str]) -> NDArray[np.float64]:
         """How many articles held have each token of ``family`` (0 where none)."""
-        known: dict[str, int] = {}
         keyed = [f"{family}:{t}" for t in tokens]
-        for part in _parts(keyed):
-            marks = ",".join("?" * len(part))
-            query = f"SELECT token, df FROM frequencies WHERE token IN ({marks})"
-            known.update(self.db.execute(query, part).fetchall())
+        query = "SELECT token, df FROM frequencies WHERE token IN ({marks})"
+        known: dict[str, int] = dict(self._where_in(query, keyed))
         return np.array([known.get(k, 0) for k in keyed], dtype=np.float64)
 
     def sharing(self, tokens: Sequence[str], most: int, recent: int) -> Iterator[tuple[str, int]]:
         """(token, serial) of the latest ``recent`` articles held whose keys include
         each of ``tokens``, skipping a token that more than ``most`` articles have (it
         finds no story)."""
-        for part in _parts(sorted(set(tokens))):
-            marks = ",".join("?" * len(part))
-            query = (
-                "SELECT token, serial FROM (SELECT k.token, k.serial, ROW_NUMBER() OVER "
-                "(PARTITION BY k.token ORDER BY k.serial DESC) AS latest FROM keys k JOIN "
-                f"frequencies f ON f.token = k.token WHERE k.token IN ({marks}) AND f.df <= ?) "
-                "WHERE latest <= ?"
-            )
-            yield from self.db.execute(query, [*part, most, recent])
+        query = (
+            "SELECT token, serial FROM (SELECT k.token, k.serial, ROW_NUMBER() OVER "
+            "(PARTITION BY k.token ORDER BY k.serial DESC) AS latest FROM keys k JOIN "
+            "frequencies f ON f.token = k.token WHERE k.token IN ({marks}) AND f.df <= ?) "
+            "WHERE latest <= ?"
+        )
+        yield from self._where_in(query, sorted(set(tokens)), most, recent)
 
     # --- stories ----------------------------------------------------------------
 
     def story_json(self, ids: Iterable[str]) -> dict[str, str]:
-        found: dict[str, str] = {}
-        for part in _parts(sorted(set(ids))):
-            marks = ",".join("?" * len(part))
-            query = f"SELECT id, json FROM stories WHERE id IN ({marks})"
-            found.update(self.db.execute(query, part).fetchall())
-        return found
+        query = "SELECT id, json FROM stories WHERE id IN ({marks})"
+        return dict(self._where_in(query, sorted(set(ids))))
 
     def put_stories(self, rows: Iterable[tuple[str, int, int, int, str]]) -> None:
         """Store stories: (id, size, first serial, events, JSON)."""
@@ -274,6 +256,7 @@ class StoryStore:
 
 
 def _parts(values: Sequence[Any]) -> Iterator[list[Any]]:
+    """``values`` in parts small enough for one statement's parameters."""
     items = list(values)
     for start in range(0, len(items), _BATCH):
         yield items[start : start + _BATCH]
