@@ -239,7 +239,7 @@ def _regions(
         found = store.tokens(candidates)
         rows = [new[s][1] for s in fresh] + [found[s][0] for s in candidates]
         words = article_vectors(rows, store.frequencies, total).words
-        near = _alike(words[: len(fresh)], words[len(fresh) :], None, settings.kind_threshold)
+        near = _alike(words[: len(fresh)], words[len(fresh) :], settings.kind_threshold)
         near = _within_window(near, new, fresh, found, candidates)
         members = store.members({found[candidates[j]][2] for j in near[:, 1].tolist()})
         return [(sorted(s for m in members.values() for s in m), fresh)]
@@ -378,7 +378,7 @@ def _pair_similarity(vectors: sp.csr_matrix, pairs: NDArray[np.intp]) -> NDArray
     return np.concatenate(found)
 
 
-def _alike(new: sp.csr_matrix, held: sp.csr_matrix, pairs: None, least: float) -> NDArray[np.intp]:
+def _alike(new: sp.csr_matrix, held: sp.csr_matrix, least: float) -> NDArray[np.intp]:
     """The pairs (new row, held row) at least ``least`` alike, a slice of new rows at a
     time."""
     chosen = [np.zeros((0, 2), dtype=np.intp)]
