@@ -21,7 +21,6 @@ from summarizer.storylines.stories import Tokens
 
 @dataclass
 class Records:
-    analyses: list[tuple[str, Analysis]] = field(default_factory=list)
     digests: list[tuple[Digest, Tokens]] = field(default_factory=list)
     model: str | None = None
     failed: int = 0  # records of analyses that failed
@@ -33,9 +32,9 @@ class Records:
         return self.failed + self.unreadable
 
 
-def read_records(path: Path, digested: bool = False) -> Records:
-    """The analyses of a records file; ``digested``: their digests and tokens instead,
-    each analysis dropped as soon as it is read (a run of a million)."""
+def read_records(path: Path) -> Records:
+    """The digests and tokens of a records file's analyses, each analysis dropped as
+    soon as it is read (a run of a million does not fit in memory)."""
     if not path.is_file():
         raise InputError(f"records file not found: {path}")
     records = Records()
@@ -59,13 +58,10 @@ def read_records(path: Path, digested: bool = False) -> Records:
             if records.model not in (None, model):
                 raise InputError(mixed_models([records.model or "", model]))
             records.model = model
-            if digested:
-                records.digests.append(digest(record.id, record.analysis))
-            else:
-                records.analyses.append((record.id, record.analysis))
+            records.digests.append(digest(record.id, record.analysis))
     if lines == 0:
         raise InputError(f"{path} has no records")
-    if not records.analyses and not records.digests:
+    if not records.digests:
         why = f" (first: {records.first_problem})" if records.first_problem else ""
         raise InputError(
             f"{path} has no analysis to group: {records.failed} failed record(s), "

@@ -41,10 +41,7 @@ def build_storylines(
     started = time.perf_counter()
     if not analyses:
         raise InputError("no analyses to group into storylines")
-    ids = [i for i, _ in analyses]
-    if len(set(ids)) != len(ids):
-        twice = next(i for i, n in Counter(ids).items() if n > 1)
-        raise InputError(f"article id {twice!r} occurs twice")
+    _unique([i for i, _ in analyses])
     model = check_one_model(list(analyses))
     found = [digest(i, a) for i, a in analyses]
     return _in_memory(found, model, skipped, settings, started)
@@ -54,7 +51,7 @@ def storylines_from_file(path: Path | str, settings: StorySettings | None = None
     """The storylines of a batch run's records file (failed records skipped and
     counted), in memory: :func:`write_storylines` writes them with their state."""
     started = time.perf_counter()
-    found = read_records(Path(path), digested=True)
+    found = read_records(Path(path))
     _unique([d.id for d, _ in found.digests])
     return _in_memory(found.digests, found.model, found.skipped, settings, started)
 
@@ -75,11 +72,14 @@ def _in_memory(
         store.close()
 
 
-def write_storylines(records: Path, output: Path, settings: StorySettings | None = None) -> Change:
+def write_storylines(
+    records: Path | str, output: Path | str, settings: StorySettings | None = None
+) -> Change:
     """A first run: the storylines of a records file, written to ``output`` and its
-    state beside it."""
+    state beside it (``output``.state)."""
     started = time.perf_counter()
-    found = read_records(records, digested=True)
+    records, output = Path(records), Path(output)
+    found = read_records(records)
     _unique([d.id for d, _ in found.digests])
     with _replacing(state_path(output)) as state:
         store = StoryStore(state, create=True)
@@ -105,7 +105,7 @@ def update_storylines(
     if not storylines.is_file():
         raise InputError(f"storylines file not found: {storylines}")
     token = _token(storylines)
-    found = read_records(records, digested=True)
+    found = read_records(records)
     _unique([d.id for d, _ in found.digests])
     source = state_path(storylines)
     # In place, the update is one SQLite transaction (rolled back if it fails);

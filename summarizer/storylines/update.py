@@ -240,26 +240,26 @@ def _regions(
         rows = [new[s][1] for s in fresh] + [found[s][0] for s in candidates]
         words = article_vectors(rows, store.frequencies, total).words
         near = _alike(words[: len(fresh)], words[len(fresh) :], settings.kind_threshold)
-        near = _within_window(near, new, fresh, found, candidates)
+        days = _days(new, fresh, found, candidates)
+        near = near[~_far(days[near[:, 0]], days[len(fresh) + near[:, 1]])]
         members = store.members({found[candidates[j]][2] for j in near[:, 1].tolist()})
         return [(sorted(s for m in members.values() for s in m), fresh)]
-    candidates, pairs = _sharing(store, fresh, keys, retrieval)
+    having: dict[str, list[int]] = {}  # each key's new articles (indices)
+    for i, s in enumerate(fresh):
+        for k in keys[s]:
+            having.setdefault(k, []).append(i)
+    candidates, pairs = _sharing(store, n := len(fresh), having, retrieval)
     found = store.tokens(candidates)
-    n = len(fresh)
     # Columns: the new articles, then the held candidates.
-    pairs = np.concatenate([_among_new(fresh, keys, retrieval), pairs + np.array([0, n])])
+    pairs = np.concatenate([_among_new(n, having, retrieval), pairs + np.array([0, n])])
     rows = [new[s][1] for s in fresh] + [found[s][0] for s in candidates]
     joined = article_vectors(rows, store.frequencies, total).joined(
         settings.name_weight, settings.year_weight
     )
     alike = _pair_similarity(joined, pairs)
     everyone = fresh + candidates
-    days = np.array(
-        [_ordinal(new[s][0].published) for s in fresh] + [found[s][1] or -1 for s in candidates],
-        dtype=np.int64,
-    )
-    apart = np.abs(days[pairs[:, 0]] - days[pairs[:, 1]]) > DATE_WINDOW_DAYS
-    apart &= (days[pairs[:, 0]] >= 0) & (days[pairs[:, 1]] >= 0)
+    days = _days(new, fresh, found, candidates)
+    apart = _far(days[pairs[:, 0]], days[pairs[:, 1]])
     keep = (alike >= settings.story_threshold) & ~apart
     pairs, alike = pairs[keep], alike[keep]
     order = np.lexsort((-alike, pairs[:, 0]))
@@ -289,32 +289,33 @@ def _regions(
     return [(h, f) for h, f in regions if f]
 
 
-def _within_window(
-    near: NDArray[np.intp],
+def _days(
     new: dict[int, tuple[Digest, Tokens]],
     fresh: list[int],
     found: dict[int, tuple[Tokens, int | None, str]],
     candidates: list[int],
-) -> NDArray[np.intp]:
-    """Those of the pairs (new index, candidate index) published within the window."""
-    mine = np.array([_ordinal(new[s][0].published) for s in fresh], dtype=np.int64)
-    days = np.array([found[s][1] or -1 for s in candidates], dtype=np.int64)
-    apart = np.abs(mine[near[:, 0]] - days[near[:, 1]]) > DATE_WINDOW_DAYS
-    apart &= (mine[near[:, 0]] >= 0) & (days[near[:, 1]] >= 0)
-    kept: NDArray[np.intp] = near[~apart]
-    return kept
+) -> NDArray[np.int64]:
+    """The publication days (ordinals, -1 where unknown) of the new articles, then of
+    the held candidates."""
+    days = [_ordinal(new[s][0].published) for s in fresh]
+    days += [_known(found[s][1]) for s in candidates]
+    return np.array(days, dtype=np.int64)
+
+
+def _far(first: NDArray[np.int64], second: NDArray[np.int64]) -> NDArray[np.bool_]:
+    """Which pairs of days are further apart than the date window (both known)."""
+    apart = np.abs(first - second) > DATE_WINDOW_DAYS
+    found: NDArray[np.bool_] = apart & (first >= 0) & (second >= 0)
+    return found
 
 
 def _sharing(
-    store: StoryStore, fresh: list[int], keys: dict[int, list[str]], retrieval: Retrieval
+    store: StoryStore, n: int, having: dict[str, list[int]], retrieval: Retrieval
 ) -> tuple[list[int], NDArray[np.intp]]:
-    """The held articles that share a key with a new one (the latest ``recent`` of each
-    key), and the pairs (new index, candidate index) to compare: each new article's
-    ``nearest`` that share the most keys."""
-    having: dict[str, list[int]] = {}
-    for i, s in enumerate(fresh):
-        for k in keys[s]:
-            having.setdefault(k, []).append(i)
+    """The held articles that share a key with one of the ``n`` new ones (``having``:
+    each key's new articles; the latest ``recent`` held of each key), and the pairs
+    (new index, candidate index) to compare: each new article's ``nearest`` that share
+    the most keys."""
     tokens = sorted(having)
     column = {k: c for c, k in enumerate(tokens)}
     postings = list(store.sharing(tokens, retrieval.most_shared, retrieval.recent))
@@ -331,19 +332,13 @@ def _sharing(
     )
     rows = [i for k in tokens for i in having[k]]
     cols = [column[k] for k in tokens for _ in having[k]]
-    holding = sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(fresh), len(tokens)))
+    holding = sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, len(tokens)))
     return candidates, _top((holding @ keyed).tocsr(), retrieval.nearest)
 
 
-def _among_new(
-    fresh: list[int], keys: dict[int, list[str]], retrieval: Retrieval
-) -> NDArray[np.intp]:
-    """Pairs of new articles (indices) to compare: each article's ``nearest`` others that
-    share the most keys, through keys no more than ``recent`` of them have."""
-    having: dict[str, list[int]] = {}
-    for i, s in enumerate(fresh):
-        for k in keys[s]:
-            having.setdefault(k, []).append(i)
+def _among_new(n: int, having: dict[str, list[int]], retrieval: Retrieval) -> NDArray[np.intp]:
+    """Pairs of the ``n`` new articles (indices) to compare: each article's ``nearest``
+    others that share the most keys, through keys no more than ``recent`` of them have."""
     rows: list[int] = []
     cols: list[int] = []
     for c, members in enumerate(v for v in having.values() if 1 < len(v) <= retrieval.recent):
@@ -351,7 +346,7 @@ def _among_new(
         cols += [c] * len(members)
     if not rows:
         return np.zeros((0, 2), dtype=np.intp)
-    holding = sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(fresh), max(cols) + 1))
+    holding = sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, max(cols) + 1))
     shared = (holding @ holding.T).tocsr()
     shared.setdiag(0)
     shared.eliminate_zeros()
@@ -388,6 +383,10 @@ def _alike(new: sp.csr_matrix, held: sp.csr_matrix, least: float) -> NDArray[np.
         i, j = np.nonzero(alike >= least)
         chosen.append(np.stack([i + start, j], axis=1).astype(np.intp))
     return np.concatenate(chosen).astype(np.intp)
+
+
+def _known(ordinal: int | None) -> int:
+    return -1 if ordinal is None else ordinal
 
 
 def _ordinal(day: dt.date | None) -> int:
