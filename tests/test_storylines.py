@@ -426,6 +426,30 @@ def test_a_failed_update_leaves_the_storylines_as_they_were(records: Path, tmp_p
     assert done.returncode == 2 and "s.json.state is missing" in done.stderr
 
 
+def test_an_update_killed_before_its_json_was_renamed_is_taken_up_again(
+    records: Path, tmp_path: Path
+) -> None:
+    early, late = _split_records(records, tmp_path, {"tanker-1", "flood-1"})
+    out = tmp_path / "s.json"
+    assert _cli("storylines", str(early), "-o", str(out), "-q").returncode == 0
+    written_first = out.read_bytes()
+    assert _cli("storylines", "--update", str(out), str(late), "-o", str(out)).returncode == 0
+    updated = Storylines.model_validate_json(out.read_text(encoding="utf-8"))
+    # Planted: the state was committed, the process died before the JSON was renamed.
+    out.write_bytes(written_first)
+    again = _cli("storylines", "--update", str(out), str(late), "-o", str(out), "-q")
+    assert again.returncode == 0, again.stderr
+    assert f"{len(ARTICLES) - 2} already held" in " ".join(again.stdout.split())
+    taken_up = Storylines.model_validate_json(out.read_text(encoding="utf-8"))
+    assert taken_up.stories == updated.stories
+    # Two writes behind, the JSON is another run's: refused, both files left alone.
+    out.write_bytes(written_first)
+    state = (tmp_path / "s.json.state").read_bytes()
+    refused = _cli("storylines", "--update", str(out), str(late), "-o", str(out), "-q")
+    assert refused.returncode == 2 and "does not belong to" in refused.stderr
+    assert (out.read_bytes(), (tmp_path / "s.json.state").read_bytes()) == (written_first, state)
+
+
 def _digests(texts: list[str]) -> list[tuple[Digest, Tokens]]:
     return [
         (Digest.of_text(f"a{i}", t, None, None), article_tokens(StoryArticle(f"a{i}", t)))

@@ -113,11 +113,7 @@ def update_storylines(
     with _replacing(state_path(output), copy_of=source, in_place=output == storylines) as state:
         store = StoryStore(state)
         try:
-            if store.meta("token") != token:
-                raise InputError(
-                    f"{source} does not belong to {storylines} (it was written with another "
-                    "storylines file): run `summarizer storylines` on all the records again"
-                )
+            _owned(store, token, source, storylines)
             model = store.meta("model")
             if found.model != model:
                 raise InputError(
@@ -132,6 +128,18 @@ def update_storylines(
         finally:
             store.close()
     return change
+
+
+def _owned(store: StoryStore, token: str, source: Path, storylines: Path) -> None:
+    """Refuse a state written with another storylines file. A JSON one write behind
+    its state (the last run was killed between committing the state and renaming the
+    JSON) is its own: the state holds all it says and more, and the update writes the
+    JSON again from the state."""
+    if token not in (store.meta("token"), store.meta("previous")):
+        raise InputError(
+            f"{source} does not belong to {storylines} (it was written with another "
+            "storylines file): run `summarizer storylines` on all the records again"
+        )
 
 
 def read_storylines(path: Path) -> Storylines:
@@ -160,6 +168,10 @@ def _start(store: StoryStore, settings: StorySettings, model: str | None) -> Sto
 def _count(store: StoryStore, skipped: int, started: float) -> None:
     store.set_meta("skipped", skipped)
     store.set_meta("latency_s", round(time.perf_counter() - started, 3))
+    # The state is committed just before its JSON is renamed into place: a run killed
+    # in between leaves the JSON one write behind, and the update after it must still
+    # know that JSON as its own (:func:`_owned`).
+    store.set_meta("previous", store.meta("token"))
     store.set_meta("token", new_token())
 
 
