@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import datetime as dt
 import json
 import math
@@ -564,23 +565,43 @@ def _chunks(folder: Path, count: int, chunk: int, order: str, truth: list[list[i
     return files
 
 
-def bench_storylines_chunked(count: int, chunk: int, full: bool, order: str) -> Row:
+def bench_storylines_chunked(
+    count: int, chunk: int, full: bool, order: str, keep: Path | None = None
+) -> Row:
     """Storylines of ``count`` generated analyses that arrive in chunks of ``chunk``
     (:func:`_chunks`): a first run on the first chunk, then one update per chunk, each
     a fresh process. ``full``: also one run over all of them (the chunks in order),
-    compared."""
+    compared. ``keep``: work in that folder and go on from its last finished chunk (a
+    million takes longer than a session); its ``progress.json`` holds each chunk's
+    time and memory."""
     from summarizer.coreference import conll_f1
 
     truth: list[list[int]] = []
-    with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp)
-        files = _chunks(folder, count, chunk, order, truth)
+    with contextlib.ExitStack() as stack:
+        folder = keep or Path(stack.enter_context(tempfile.TemporaryDirectory()))
+        folder.mkdir(parents=True, exist_ok=True)
+        progress_file = folder / "progress.json"
+        asked = {"count": count, "chunk": chunk, "order": order}
+        progress: dict[str, Any] = {**asked, "seconds": [], "peaks": []}
+        if progress_file.is_file():
+            progress = json.loads(progress_file.read_text())
+            if {k: progress[k] for k in asked} != asked:
+                raise SystemExit(f"{folder} holds another run: {progress_file}")
+            files = [folder / f"chunk{k:04d}.jsonl" for k in range(progress["files"])]
+            truth = json.loads((folder / "truth.json").read_text())
+        else:
+            files = _chunks(folder, count, chunk, order, truth)
+            (folder / "truth.json").write_text(json.dumps(truth))
+            progress["files"] = len(files)
+            progress_file.write_text(json.dumps(progress))
         parts = len(files)
         size = sum(f.stat().st_size for f in files)
         out, peak = folder / "s.json", folder / "peak"
-        seconds: list[float] = []
-        peaks: list[float] = []
+        seconds: list[float] = progress["seconds"]
+        peaks: list[float] = progress["peaks"]
         for k, f in enumerate(files):
+            if k < len(seconds):
+                continue
             update = ["--update", str(out)] if k else []
             command = [sys.executable, "-c", _PEAK, str(peak), "storylines", *update, str(f)]
             started = time.perf_counter()
@@ -590,6 +611,7 @@ def bench_storylines_chunked(count: int, chunk: int, full: bool, order: str) -> 
             seconds.append(time.perf_counter() - started)
             assert done.returncode == 0, done.stderr
             peaks.append(int(peak.read_text()) / 1024)
+            progress_file.write_text(json.dumps(progress))
             print(f"  chunk {k + 1}/{parts}: {seconds[-1]:.1f} s, {peaks[-1]:.0f} MB", flush=True)
         found = json.loads(out.read_text())
         index = {f"a{i}": i for i in range(count)}
@@ -714,6 +736,9 @@ def main() -> None:
     parser.add_argument("--chunk", type=int, default=10_000, help="articles per update, k")
     parser.add_argument("--full", action="store_true", help="k: also one full run, compared")
     parser.add_argument("--order", choices=("date", "random"), default="date", help="k's feed")
+    parser.add_argument(
+        "--keep", type=Path, help="k: work in this folder, and go on from its last chunk"
+    )
     parser.add_argument("--seconds", type=float, default=6.0, help="ideal run time per level, d")
     parser.add_argument(
         "--cache",
@@ -752,7 +777,9 @@ def main() -> None:
         done(bench_attributions(options.data))
     if "k" in wanted:
         done(
-            bench_storylines_chunked(options.batch_size, options.chunk, options.full, options.order)
+            bench_storylines_chunked(
+                options.batch_size, options.chunk, options.full, options.order, options.keep
+            )
         )
     rows.sort(key=lambda r: r.key)
     print(f"\n{os.cpu_count()} cores; {time.strftime('%Y-%m-%d')}\n")
