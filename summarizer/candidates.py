@@ -4,9 +4,11 @@ The 135M model copies a name it is offered far better than it writes one, so the
 people, organisations and places of the cited sentences are found here (runs of
 capitalised words, joined by the small words that names contain: "Ministry of Foreign
 Affairs", "Kim Jong-un") and offered as enums in the response models, which llama.cpp's
-grammar enforces. No tagger: none whose weights its authors ship on PyPI fits, and this
-rule finds the names news articles write (a capitalised word that only starts its
-sentence is not a name unless it recurs capitalised elsewhere).
+grammar enforces. In English and other languages of the Latin script no tagger: none
+whose weights its authors ship on PyPI fits, and this rule finds the names news articles
+write (a capitalised word that only starts its sentence is not a name unless it recurs
+capitalised elsewhere). Korean, Chinese, Japanese and Russian names come from their
+analysers' proper-noun tags (:mod:`summarizer.morphology`).
 
 Times ("on Monday", "next month", "in late January") are found by dateparser's search,
 which also takes pronouns and amounts for dates ("We", "$14"): only phrases that name a
@@ -23,6 +25,7 @@ from dateparser.search import search_dates
 
 from summarizer.article import Article
 from summarizer.dates import resolve_date
+from summarizer.morphology import ANALYSED, names
 
 # A word that may be part of a name: capitalised, or an initial, or all capitals.
 _NAME_WORD = r"(?:[A-Z][\w'’\-.]*[\w]|[A-Z]\.?)"
@@ -50,7 +53,13 @@ _TITLES = frozenset(
 
 def sentence_names(article: Article) -> dict[int, list[str]]:
     """Per sentence number, the names it contains, in order of appearance."""
-    return _names({s.number: article.text[s.start : s.end] for s in article.sentences})
+    texts = {s.number: article.text[s.start : s.end] for s in article.sentences}
+    if article.language in ANALYSED:
+        return {
+            number: list(dict.fromkeys(n.text for n in names(text, article.language)))
+            for number, text in texts.items()
+        }
+    return _names(texts)
 
 
 def text_names(text: str) -> list[str]:

@@ -19,6 +19,7 @@ from summarizer.drafts import KeyPointDraft, SummaryDraft
 from summarizer.echo import EchoGuard
 from summarizer.errors import ConfigError, ExtractiveWarning
 from summarizer.language import ENGLISH, language_name
+from summarizer.morphology import missing_extra
 from summarizer.outputs import Job, Sources, sources_for
 from summarizer.outputs.claims import claim_stances
 from summarizer.outputs.events import events as events_of
@@ -269,6 +270,8 @@ class Pipeline:
             warnings.append(
                 f"removed {echo.removed} piece(s) of text that repeated the prompt's instructions"
             )
+        if missing := missing_extra(article.language):
+            warnings.append(f"no names or rule events in this article: {missing}")
         tasks = (
             []
             if reading.extractive

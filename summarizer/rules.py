@@ -29,6 +29,7 @@ from lemminflect import getAllLemmas
 from summarizer.article import Article
 from summarizer.candidates import sentence_names, sentence_times
 from summarizer.dates import resolve_date
+from summarizer.morphology import ANALYSED
 from summarizer.schema import Event, EventStatus, Position, Span, Stance
 from summarizer.words import content_stems
 
@@ -63,7 +64,13 @@ _VERB_AFTER = re.compile(
 
 def rule_items(article: Article) -> tuple[list[Event], list[Stance]]:
     """One event per sentence that has a name followed by a verb, and one stance per
-    sentence that reports speech (whose reported action is its event)."""
+    sentence that reports speech (whose reported action is its event). Korean,
+    Chinese, Japanese and Russian by their analysers' tags (:mod:`rules_tagged`)."""
+    if article.language in ANALYSED:
+        # Imported here: rules_tagged takes this module's constants.
+        from summarizer.rules_tagged import tagged_items
+
+        return tagged_items(article)
     names = sentence_names(article)
     times = sentence_times(article)
     events: list[Event] = []

@@ -1,0 +1,57 @@
+"""Which analyser reads which language, and what to install where one is missing."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import cache
+from importlib import import_module
+
+from summarizer.errors import ConfigError
+from summarizer.morphology.token import Token
+
+# Language (ISO 639-1) -> module of this package, and the extra that installs its
+# analyser (None: a core dependency).
+_MODULES = {"ko": "korean", "zh": "chinese", "ja": "japanese", "ru": "russian"}
+_EXTRAS = {"ko": ("korean", "kiwipiepy"), "ja": ("japanese", "fugashi and unidic-lite")}
+ANALYSED = frozenset(_MODULES)
+
+
+class MissingExtra(ConfigError):
+    """The analyser of a language is an optional extra that is not installed."""
+
+
+def missing_extra(language: str) -> str | None:
+    """What to install to read ``language`` fully, if it is missing (else None)."""
+    if language not in _MODULES:
+        return None
+    try:
+        _analyser(language)
+    except MissingExtra as exc:
+        return str(exc)
+    return None
+
+
+def tokens(text: str, language: str) -> list[Token] | None:
+    """The tokens of ``text`` in ``language``, or None where no analyser reads it (or
+    its extra is not installed: :func:`missing_extra` says which)."""
+    if language not in _MODULES:
+        return None
+    try:
+        analyse = _analyser(language)
+    except MissingExtra:
+        return None
+    return analyse(text)
+
+
+@cache
+def _analyser(language: str) -> Callable[[str], list[Token]]:
+    try:
+        module = import_module(f"summarizer.morphology.{_MODULES[language]}")
+    except ImportError as exc:
+        extra, package = _EXTRAS.get(language, ("", str(exc.name)))
+        raise MissingExtra(
+            f"names and words of this language need {package}: "
+            f"pip install 'summarizer[{extra or 'world'}]'"
+        ) from exc
+    analyse: Callable[[str], list[Token]] = module.analyse
+    return analyse
