@@ -11,11 +11,12 @@ from typing import TypeVar
 import regex
 from rapidfuzz import fuzz
 
-from summarizer import script_text
+from summarizer import morphology, script_text
 from summarizer.article import Article, Passage
 from summarizer.dates import resolve_date
 from summarizer.drafts import ClaimDraft, EventDraft, KeyPointDraft, StanceDraft
 from summarizer.schema import ClaimStance, Event, KeyPoint, Span, Stance, Summary
+from summarizer.words import stop_words
 
 DUPLICATE_SIMILARITY = 90.0
 MAX_MERGED_EVIDENCE = 3
@@ -141,29 +142,51 @@ def key_point_key(k: KeyPoint) -> str:
     return k.text.lower()
 
 
-def content_items(text: str) -> list[str]:
-    """The names and numbers in ``text``: what a summary must not invent.
+def content_items(text: str, language: str | None = None) -> list[str]:
+    """The names and numbers in ``text`` (in ``language``, if known): what a summary
+    must not invent.
 
-    Names are the capitalised words of cased scripts and, as scripts without capitals
-    do not mark their names, every word of those (:func:`script_text.caseless_words`);
-    numbers are written in any script.
+    Names are the capitalised words of cased scripts; in Korean, Chinese, Japanese and
+    Russian, the names their analysers tag (:mod:`summarizer.morphology`); in other
+    scripts without capitals, which do not mark their names, every word
+    (:func:`script_text.caseless_words`: Arabic and Hindi have no name tagger on PyPI).
+    Numbers are written in any script.
     """
     # "왕이 (Wang Yi)": a romanisation the model may add after a name in another script
     # names nothing new.
     text = _ROMANISATION.sub(lambda m: " " * len(m.group(0)), text)
     capitalised = [(at, _POSSESSIVE.sub("", w)) for at, w in script_text.capitalised_words(text)]
     names = [(at, w) for at, w in capitalised if w.lower() not in _FUNCTION_WORDS]
-    in_order = sorted(names + script_text.caseless_words(text))
+    words = script_text.caseless_words(text)
+    script = _ANALYSED_SCRIPTS.get(language or "")
+    if script is not None and any(script_text.script_of(w) == script for _, w in names + words):
+        # The analysed script's words are names only where tagged so; other scripts'
+        # (a Latin "EEZ", the Hanja of a Korean article) are counted as before.
+        tagged = [(n.start, n.text) for n in morphology.names(text, language or "")]
+        names = [(at, w) for at, w in names if script_text.script_of(w) != script]
+        words = [(at, w) for at, w in words if script_text.script_of(w) != script] + tagged
+    elif language:
+        # No name tagger: every word counts, but a stop word of the language names nothing.
+        stop = stop_words(language)
+        words = [(at, w) for at, w in words if script_text.normal(w) not in stop]
+    in_order = sorted(names + words)
     return [w for _, w in in_order] + script_text.numbers(text)
+
+
+# The script of each language whose names an analyser tags.
+_ANALYSED_SCRIPTS = {"ko": "hangul", "zh": "han", "ja": "han", "ru": "cased"}
 
 
 def unsupported_content(article: Article, text: str) -> list[str]:
     """Names and numbers in ``text`` that appear nowhere in the article."""
     known = article.content_vocabulary
-    return list(dict.fromkeys(i for i in content_items(text) if not _supported(i, known)))
+    found = content_items(text, article.language)
+    return list(dict.fromkeys(i for i in found if not _supported(i, known)))
 
 
 def _supported(item: str, known: frozenset[str]) -> bool:
+    if " " in item.strip():  # a tagged name of several words: each must be written
+        return all(_supported(word, known) for word in item.split())
     key = item.lower().replace(",", "").rstrip(".")
     exact = key in known or script_text.ELIDED.sub("", key) in known
     return exact or script_text.supported(item, known)

@@ -208,9 +208,13 @@ _CLITICS = ("وال", "بال", "فال", "لل", "ال", "و", "ف", "ب", "ل"
 
 def normal(text: str) -> str:
     """``text`` as words of other scripts than Latin are compared: NFC, lower-cased,
-    Arabic without harakat and tatweel and with one alef, Russian ё written е."""
+    Arabic without harakat and tatweel and with one alef, Russian ё written е, Hindi
+    without the nukta (ज़िलों and जिलों are one word, spelt both ways)."""
     text = str(_ARABIC_MARKS.sub("", unicodedata.normalize("NFC", text)))
-    return text.translate(_ONE_ALEF).lower().replace("ё", "е")
+    return text.translate(_ONE_ALEF).lower().replace("ё", "е").replace(_NUKTA, "")
+
+
+_NUKTA = "\u093c"  # NFC writes ज़ as ज and the nukta
 
 
 def arabic_forms(word: str) -> set[str]:

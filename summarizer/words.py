@@ -34,12 +34,13 @@ def content_stems(text: str, language: str = "en") -> list[str]:
     stems = [stem for word in words for stem in _stems(word)]
     if language == "en":
         return stems
-    stop = _stop_words(language)
+    stop = stop_words(language)
     return [w for w in stems if w not in stop]
 
 
 @cache
-def _stop_words(language: str) -> frozenset[str]:
+def stop_words(language: str) -> frozenset[str]:
+    """The language's stop words (stopwords-iso's list; none for a language it lacks)."""
     # Without them, "le", "de", "है" and "के" are content: an unrelated claim in French or
     # Hindi shared enough of them with any article to pass the claim gate.
     if not stopwordsiso.has_lang(language):

@@ -61,7 +61,8 @@ def test_sentences_copied_from_the_article_invent_nothing(language: str) -> None
     ("language", "summary", "invented"),
     [
         ("ko", "외교부는 왕이 부장이 김철수 외무상과 회담할 예정이라고 밝혔다.", ["김철수"]),
-        ("ko", "외롰부는 왕이 부장의 방문을 밝혔다.", ["외롰부는"]),
+        # the tagged name, without its particle
+        ("ko", "외롰부는 왕이 부장의 방문을 밝혔다.", ["외롰부"]),
         ("zh", "王小明将与崔善姬举行会谈。", ["王小明"]),
         ("ja", "山田太郎外相は崔善姫外相と会談する予定だ。", ["山田太郎外相"]),
         ("ar", "سيزور الوزير محمد بيونغ يانغ.", ["محمد"]),

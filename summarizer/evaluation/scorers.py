@@ -66,7 +66,7 @@ def grounding(pred: Prediction, article: Article) -> Scores:
         1 for s in spans if 0 <= s.start <= s.end and article.text[s.start : s.end] == s.text
     )
     summary = f"{pred.headline}\n{pred.summary}"
-    items = content_items(summary)
+    items = content_items(summary, article.language)
     unsupported = set(unsupported_content(article, summary))
     missing = sum(1 for i in items if i in unsupported)
     names = item_names(pred)

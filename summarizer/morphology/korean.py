@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import cache
 
+import regex
 from kiwipiepy import Kiwi
 
 from summarizer.morphology.token import Kind, Token
@@ -40,5 +41,24 @@ def analyse(text: str) -> list[Token]:
         if tag == "NNG" and i + 1 < len(written) and written[i + 1].tag.startswith("XSV"):
             kind, lemma = "verb", f"{t.form}하다"
         end = t.start + t.len
+        last = found[-1] if found else None
+        # A surname tagged alone (김 + 순 + 자 of 김순자): the syllables written on after
+        # it, up to a particle or ending, are its given name (Korean names have three
+        # syllables, rarely two or four).
+        if (
+            last is not None
+            and last.tag == "NNP"
+            and len(last.text) <= 2
+            and last.end == t.start
+            and end - last.start <= 3
+            and not tag.startswith(("J", "E", "S", "X", "V"))
+            and _SURNAME_PIECE.fullmatch(text[last.start : end])
+        ):
+            name = text[last.start : end]
+            found[-1] = Token(last.start, end, name, name, "name", "NNP")
+            continue
         found.append(Token(t.start, end, text[t.start : end], lemma, kind, tag))
     return found
+
+
+_SURNAME_PIECE = regex.compile(r"\p{Hangul}{2,3}")

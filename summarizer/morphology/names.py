@@ -85,15 +85,23 @@ def _cased_runs(text: str, found: list[Token]) -> list[Token]:
         part = found[i:j]
         at_start = bool(_SENTENCE_END.search(text[: part[0].start]))
         # A sentence's first word is capitalised anyway: it is a name only if tagged one
-        # (or an initial: "А. В. Петров").
+        # (or an initial: "А. В. Петров"). Before a name it may be a title ("Адвокат
+        # Игорь Ларин"): the name is then given with it and without it, as English
+        # titles are (:mod:`summarizer.candidates`).
         if at_start and not (part[0].is_name or _INITIAL.match(text, part[0].start)):
+            if any(t.is_name for t in part[1:]):
+                runs.append(_run(text, part))
             part = part[1:]
         if part and (any(t.is_name for t in part) or not at_start or len(part) > 1):
-            start, end = part[0].start, part[-1].end
-            kind: Kind = next((t.kind for t in part if t.is_name), "name")
-            runs.append(Token(start, end, text[start:end], text[start:end], kind))
+            runs.append(_run(text, part))
         i = j
     return runs
+
+
+def _run(text: str, part: list[Token]) -> Token:
+    start, end = part[0].start, part[-1].end
+    kind: Kind = next((t.kind for t in part if t.is_name), "name")
+    return Token(start, end, text[start:end], text[start:end], kind)
 
 
 def _between(text: str, left: Token, right: Token) -> bool:
