@@ -29,7 +29,7 @@ def _kiwi() -> Kiwi:
 
 
 def analyse(text: str) -> list[Token]:
-    found = []
+    found: list[Token] = []
     written = _kiwi().tokenize(text)
     for i, t in enumerate(written):
         tag = t.tag.split("-")[0]
