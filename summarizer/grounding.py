@@ -187,6 +187,7 @@ def unsupported_content(article: Article, text: str) -> list[str]:
 def _supported(item: str, known: frozenset[str]) -> bool:
     if " " in item.strip():  # a tagged name of several words: each must be written
         return all(_supported(word, known) for word in item.split())
+    item = script_text.half_width(item)  # ＥＥＺ is EEZ
     key = item.lower().replace(",", "").rstrip(".")
     exact = key in known or script_text.ELIDED.sub("", key) in known
     return exact or script_text.supported(item, known)

@@ -12,7 +12,7 @@ article, once), and :func:`supported` asks about one item of another text.
 from __future__ import annotations
 
 import unicodedata
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Literal
 
 import regex
@@ -25,33 +25,35 @@ ELIDED = regex.compile(r"^[^\W\d_]{1,4}['’](?=\w)")
 # --- numbers ---------------------------------------------------------------------------
 
 _DIGITS = r"\d[\d,.٫٬]*\d|\d"
-_NUMERAL_VALUES = {
-    "〇": 0,
-    "零": 0,
-    "一": 1,
-    "二": 2,
-    "两": 2,
-    "兩": 2,
-    "三": 3,
-    "四": 4,
-    "五": 5,
-    "六": 6,
-    "七": 7,
-    "八": 8,
-    "九": 9,
-}
-_SMALL_UNITS = {"十": 10, "百": 100, "千": 1000, "백": 100, "천": 1000}
-_LARGE_UNITS = {"万": 10**4, "萬": 10**4, "亿": 10**8, "億": 10**8, "만": 10**4, "억": 10**8}
+# Every Han numeral's value is unicodedata.numeric's, but for 两 (兩), "two" before a unit.
+_TWO = frozenset("两兩")
+_UNITS = frozenset("十百千万萬亿億백천만억")
+# Korean units as the Han ones cn2an reads (1천200 is 1千200).
+_HAN_UNITS = str.maketrans({"백": "百", "천": "千", "만": "万", "억": "亿"})
 # Korean writes units in Hangul, but only after digits ("1천200척" is 1200 boats): alone
 # they are syllables of words.
 _UNITS_AFTER_DIGITS = "十百千万萬亿億백천만억"
 _PERCENT = "百分之"
 # 百分之五十 is "50 per cent": its 百 is no hundred.
+# Indian English and Hindi count in lakhs (10^5) and crores (10^7): "3 लाख", "2.5 crore".
+_INDIAN_UNITS = {"लाख": 10**5, "करोड़": 10**7, "करोड": 10**7, "lakh": 10**5, "crore": 10**7}
+_INDIAN = rf"(?:{_DIGITS})\s?(?:{'|'.join(sorted(_INDIAN_UNITS, key=len, reverse=True))})s?"
+# Korean native numerals before a counter ("세 척" three boats, "스물두 명"): no library
+# reads them, and they are few.
+_NATIVE_ONES = {"하나": 1, "한": 1, "둘": 2, "두": 2, "셋": 3, "세": 3, "석": 3, "넷": 4, "네": 4}
+_NATIVE_ONES |= {"넉": 4, "다섯": 5, "여섯": 6, "일곱": 7, "여덟": 8, "아홉": 9}
+_NATIVE_TENS = {"열": 10, "스물": 20, "스무": 20, "서른": 30, "마흔": 40, "쉰": 50, "예순": 60}
+_NATIVE_TENS |= {"일흔": 70, "여든": 80, "아흔": 90}
+_ONES, _TENS = "|".join(_NATIVE_ONES), "|".join(_NATIVE_TENS)
+_NATIVE = rf"(?<!\p{{Hangul}})(?:(?:{_TENS})?(?:{_ONES})|(?:{_TENS}))(?=\s+\p{{Hangul}})"
+_NATIVE_PARTS = regex.compile(rf"({_TENS})?({_ONES})?")
 NUMBER = regex.compile(
-    rf"(?:{_DIGITS})(?:[{_UNITS_AFTER_DIGITS}]+(?:{_DIGITS})?)*"
+    rf"{_INDIAN}|(?:{_DIGITS})(?:[{_UNITS_AFTER_DIGITS}]+(?:{_DIGITS})?)*"
     rf"|(?:{_PERCENT})?(?:[〇零一二两兩三四五六七八九十万萬亿億]|[百千](?!分之))+"
+    rf"|{_NATIVE}"
 )
-_NUMBER_PART = regex.compile(rf"{_DIGITS}|.")
+_INDIAN_NUMBER = regex.compile(rf"({_DIGITS})\s?(\w+?)s?")
+_DIGIT_PARTS = regex.compile(rf"({_DIGITS})")
 _DIGIT_RUN = regex.compile(_DIGITS)
 _SEPARATORS = {",": "", "٬": "", "٫": "."}  # Arabic writes ٬ for thousands, ٫ for the point
 
@@ -68,39 +70,40 @@ def numbers(text: str) -> list[str]:
 def number_value(token: str) -> str | None:
     """``token``'s value in ASCII digits ("1,200" and "１２００" -> "1200", 十五 -> "15",
     1천200 -> "1200"), or None if it is no number."""
+    # A Korean native numeral is one before a counter, which the token no longer has.
+    if token and (native := _NATIVE_PARTS.fullmatch(token)):
+        return str(_NATIVE_TENS.get(native[1] or "", 0) + _NATIVE_ONES.get(native[2] or "", 0))
     if not NUMBER.fullmatch(token):
         return None
+    if (indian := _INDIAN_NUMBER.fullmatch(token)) and indian[2] in _INDIAN_UNITS:
+        return _plain(Decimal(_ascii_digits(indian[1])) * _INDIAN_UNITS[indian[2]])
     numerals = token.removeprefix(_PERCENT)
-    if not any(c in _SMALL_UNITS or c in _LARGE_UNITS for c in numerals):
+    if not any(c in _UNITS for c in numerals):
         if _DIGIT_RUN.fullmatch(numerals):
             return _ascii_digits(numerals)
         # Numerals without units read digit by digit, as years are written: 二〇二五.
-        return "".join(str(_NUMERAL_VALUES[c]) for c in numerals)
+        return "".join(_digit(c) for c in numerals)
+    return _composed(numerals)
+
+
+def _digit(numeral: str) -> str:
+    return "2" if numeral in _TWO else str(int(unicodedata.numeric(numeral)))
+
+
+def _composed(numerals: str) -> str | None:
+    """The value of numerals with units, by cn2an: 三百二十 = 320, 1천200 = 1200, 三万亿
+    = 3 x 10^12; None where cn2an reads no number (a lone 百, digits as "1.2.3万")."""
+    parts = _DIGIT_PARTS.split(numerals)
+    digits = "".join(_ascii_digits(p) if p[:1].isdigit() else p for p in parts)
+    # Imported here: cn2an takes a fifth of a second to import, and most texts have no
+    # numerals with units.
+    import cn2an
+
     try:
-        return _plain(_composed(numerals))
-    except InvalidOperation:  # digits that are no decimal number, as "1.2.3万"
+        value = cn2an.cn2an(digits.translate(_HAN_UNITS), "smart")
+    except ValueError:
         return None
-
-
-def _composed(numerals: str) -> Decimal:
-    """The value of numerals with units: 三百二十 = 3 x 100 + 20, 1천200 = 1 x 1000 + 200;
-    a larger unit after a smaller one multiplies it (三万亿 = 3 x 10^4 x 10^8)."""
-    total = section = Decimal(0)
-    number: Decimal | None = None
-    for part in _NUMBER_PART.findall(numerals):
-        if part in _SMALL_UNITS:
-            section += (Decimal(1) if number is None else number) * _SMALL_UNITS[part]
-            number = None
-        elif part in _LARGE_UNITS:
-            section += number or 0
-            unit = _LARGE_UNITS[part]
-            total = (total + section) * unit if total < unit else total + section * unit
-            section, number = Decimal(0), None
-        elif part in _NUMERAL_VALUES:
-            number = Decimal(_NUMERAL_VALUES[part])
-        else:
-            number = Decimal(_ascii_digits(part))
-    return total + section + (number or 0)
+    return _plain(Decimal(str(value)))
 
 
 def _ascii_digits(run: str) -> str:
@@ -206,6 +209,16 @@ _ONE_ALEF = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى":
 _CLITICS = ("وال", "بال", "فال", "لل", "ال", "و", "ف", "ب", "ل", "ك")
 
 
+# Full-width Latin letters and signs (ＥＥＺ, ＵＮ) as their ASCII forms.
+_FULL_WIDTH = {0xFF01 + i: 0x21 + i for i in range(94)}
+
+
+def half_width(text: str) -> str:
+    """``text`` with full-width Latin letters, digits and signs as ASCII (one character
+    for one, so offsets hold)."""
+    return text.translate(_FULL_WIDTH)
+
+
 def normal(text: str) -> str:
     """``text`` as words of other scripts than Latin are compared: NFC, lower-cased,
     Arabic without harakat and tatweel and with one alef, Russian ё written е, Hindi
@@ -243,6 +256,7 @@ def support_keys(text: str) -> frozenset[str]:
     of cased scripts split from caseless ones, prefixes of non-Latin cased words,
     Arabic and Devanagari words, and the characters and character pairs of Han, Kana
     and Hangul."""
+    text = half_width(text)
     keys = {_key("n", v) for v in map(number_value, numbers(text)) if v is not None}
     for word in _CASED_WORD.findall(text):
         keys.update(_cased_keys(str(word)))
