@@ -11,7 +11,7 @@ DATA ?= ../shared/data
 # with the embedded model on 2 cores).
 CI_LIMIT ?= 3
 
-.PHONY: run test lint browser schemas eval eval-datasets eval-strategies eval-key-points meta eval-ci reference bench clean eval-adapter eval-adapter-claims eval-adapter-events eval-adapter-summary eval-attributions eval-attributions-report train-attributions train-same-story
+.PHONY: run test lint browser schemas eval eval-rules eval-datasets eval-strategies eval-key-points meta eval-ci reference bench clean eval-adapter eval-adapter-claims eval-adapter-events eval-adapter-summary eval-attributions eval-attributions-report train-attributions train-same-story
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -190,6 +190,12 @@ eval-ci: $(STAMP)
 		$(BIN)/summarizer eval meta $(DATA); \
 		$(BIN)/summarizer eval --dataset ecbplus-topics $(DATA) --half tune --systems rules --out runs/ci-ecbplus-topics $(call ci_floors,ecbplus-topics) > /dev/null || exit 1; \
 	else echo "no data folder at $(DATA): dataset evals skipped"; fi
+
+## The rule's events and stances per language (docs/languages.md): the `rules` system
+## alone on each half of the fixtures, no model.
+eval-rules: $(STAMP)
+	$(BIN)/summarizer eval evals/fixtures --systems rules --half tune --no-cache --quiet --out $(REF)/rules-tune
+	$(BIN)/summarizer eval evals/fixtures --systems rules --half report --no-cache --quiet --out $(REF)/rules-report
 
 ## The committed reference run that eval-ci gates against, made again as eval-ci makes
 ## its run: the only way to accept a changed prediction. Commit it (and any floor it

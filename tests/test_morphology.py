@@ -162,3 +162,23 @@ def test_the_paraphrase_figures_are_the_committed_ones() -> None:
     assert done.returncode == 0, done.stderr
     shipped = (ROOT / "evals" / "reference" / "unsupported-paraphrases.txt").read_text()
     assert done.stdout == shipped
+
+
+def test_the_by_language_table_takes_the_whole_run_and_metrics() -> None:
+    run = str(ROOT / "evals" / "reference" / "rules-report")
+    base = [sys.executable, "-m", "summarizer", "eval", "table", run, "--by-language", "rules"]
+    shown = subprocess.run([*base, "--metrics", "event_f1"], capture_output=True, text=True)
+    assert shown.returncode == 0, shown.stderr
+    rows = dict(line.strip("|").split("|")[:2] for line in shown.stdout.splitlines()[2:])
+    assert {k.strip() for k in rows} >= {"en", "ko", "zh", "ja", "ru"}
+    for wrong in (
+        [],
+        ["--metrics", "event_f1", "--half", "report"],
+        ["--metrics", "event_f1", "--language", "ko"],
+    ):
+        done = subprocess.run([*base, *wrong], capture_output=True, text=True)
+        assert done.returncode == 2 and "--by-language takes" in done.stderr
+    unknown = subprocess.run(
+        [*base[:-1], "pipeline", "--metrics", "event_f1"], capture_output=True, text=True
+    )
+    assert unknown.returncode == 2 and "no per-language figures of 'pipeline'" in unknown.stderr

@@ -425,6 +425,12 @@ def register(main: click.Group, model_options: Decorator, errors: Decorator) -> 
         help="Only the items in this language (ISO 639-1), from the run's per-language figures.",
     )
     @click.option(
+        "--by-language",
+        "system",
+        metavar="SYSTEM",
+        help="One row per language, of this system's figures (with --metrics).",
+    )
+    @click.option(
         "--reliability",
         is_flag=True,
         help="Print the reliability tables of the claim labels' and the attributions' "
@@ -433,10 +439,15 @@ def register(main: click.Group, model_options: Decorator, errors: Decorator) -> 
     @half_option
     @errors
     def table(
-        run_dir: Path, metrics: str | None, language: str | None, half: Half, reliability: bool
+        run_dir: Path,
+        metrics: str | None,
+        language: str | None,
+        system: str | None,
+        half: Half,
+        reliability: bool,
     ) -> None:
         """Print a run's metrics as a Markdown table (of one half of its items, or of one
-        language's, if asked)."""
+        language's, if asked; or one row per language for one system)."""
         from summarizer.evaluation.compare import read_summary
         from summarizer.evaluation.halves import in_half
         from summarizer.evaluation.metrics import METRICS
@@ -463,6 +474,13 @@ def register(main: click.Group, model_options: Decorator, errors: Decorator) -> 
             records = [r for r in read_records(run_dir) if in_half(r.item, half)]
             systems, items = aggregate(records), len({r.item for r in records})
         shown: str = half if half != "all" else run.half
+        if system is not None:
+            if half != "all" or language is not None or metrics is None:
+                raise click.UsageError("--by-language takes the whole run and --metrics")
+            languages = {k: v[system] for k, v in run.by_language.items() if system in v}
+            if not languages:
+                raise InputError(f"{run_dir} has no per-language figures of {system!r}")
+            systems, items = languages, run.items
         if language is not None:
             if half != "all":
                 raise click.UsageError("--language takes the whole run: leave out --half")
@@ -479,7 +497,9 @@ def register(main: click.Group, model_options: Decorator, errors: Decorator) -> 
         keys = [k.strip() for k in metrics.split(",") if k.strip()]
         if unknown := [k for k in keys if k not in METRICS]:
             raise click.UsageError(f"unknown metric(s) {unknown}; choose from {list(METRICS)}")
-        click.echo(systems_table(systems, keys), nl=False)
+        click.echo(
+            systems_table(systems, keys, "system" if system is None else "language"), nl=False
+        )
 
     @eval_group.command("meta")
     @click.argument("path", type=click.Path(path_type=Path))

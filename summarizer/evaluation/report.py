@@ -37,15 +37,18 @@ def markdown_table(systems: dict[str, dict[str, float | None]]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def systems_table(systems: dict[str, dict[str, float | None]], metrics: Sequence[str]) -> str:
-    """One row per system, one column per metric: strategies side by side on one source."""
+def systems_table(
+    systems: dict[str, dict[str, float | None]], metrics: Sequence[str], rows: str = "system"
+) -> str:
+    """One row per system (or what ``rows`` names: a language), one column per metric:
+    strategies side by side on one source."""
     chosen = [METRICS[k] for k in metrics]
     labels = [m.label for m in chosen]
     # "F1" twice (events, stances) says nothing: name the group where a label repeats.
     header = " | ".join(
         f"{GROUP_OF[m.key]} {m.label}" if labels.count(m.label) > 1 else m.label for m in chosen
     )
-    lines = [f"| system | {header} |", f"|---|{'---|' * len(chosen)}"]
+    lines = [f"| {rows} | {header} |", f"|---|{'---|' * len(chosen)}"]
     for name, values in systems.items():
         cells = " | ".join(fmt(values.get(m.key), m.kind) for m in chosen)
         lines.append(f"| {name} | {cells} |")

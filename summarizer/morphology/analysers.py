@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import cache
+from functools import cache, lru_cache
 from importlib import import_module
 
 from summarizer.errors import ConfigError
@@ -37,10 +37,15 @@ def tokens(text: str, language: str) -> list[Token] | None:
     if language not in _MODULES:
         return None
     try:
-        analyse = _analyser(language)
+        return list(_analysed(text, language))
     except MissingExtra:
         return None
-    return analyse(text)
+
+
+# A sentence is read for its names, then for its events: remembered, it is analysed once.
+@lru_cache(maxsize=4096)
+def _analysed(text: str, language: str) -> tuple[Token, ...]:
+    return tuple(_analyser(language)(text))
 
 
 @cache
