@@ -16,6 +16,9 @@ from decimal import Decimal
 from typing import Literal
 
 import regex
+from pyarabic import araby
+
+from summarizer import morphology
 
 Script = Literal["latin", "cased", "hangul", "han", "arabic", "devanagari", "other"]
 
@@ -203,8 +206,9 @@ def caseless_words(text: str) -> list[tuple[int, str]]:
     return words
 
 
-_ARABIC_MARKS = regex.compile(r"[\p{scx=Arabic}&&[\p{Mn}\p{Lm}]]", regex.V1)  # harakat, tatweel
-_ONE_ALEF = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي"})
+# A final ى and ي are one letter to compare, as search engines take them (pyarabic's
+# normalize_alef would make ى an alef instead).
+_ONE_YEH = str.maketrans({"ى": "ي"})
 # Arabic writes "and", "so", "with", "to", "as" and "the" as part of the next word.
 _CLITICS = ("وال", "بال", "فال", "لل", "ال", "و", "ف", "ب", "ل", "ك")
 
@@ -223,8 +227,10 @@ def normal(text: str) -> str:
     """``text`` as words of other scripts than Latin are compared: NFC, lower-cased,
     Arabic without harakat and tatweel and with one alef, Russian ё written е, Hindi
     without the nukta (ज़िलों and जिलों are one word, spelt both ways)."""
-    text = str(_ARABIC_MARKS.sub("", unicodedata.normalize("NFC", text)))
-    return text.translate(_ONE_ALEF).lower().replace("ё", "е").replace(_NUKTA, "")
+    text = unicodedata.normalize("NFC", text).translate(_ONE_YEH)
+    # Harakat, shadda and tanwin, tatweel, and the hamza forms of alef, by pyarabic.
+    text = araby.normalize_alef(araby.strip_tatweel(araby.strip_tashkeel(text)))
+    return text.lower().replace("ё", "е").replace(_NUKTA, "")
 
 
 _NUKTA = "\u093c"  # NFC writes ज़ as ज and the nukta
@@ -261,12 +267,16 @@ def support_keys(text: str) -> frozenset[str]:
     for word in _CASED_WORD.findall(text):
         keys.update(_cased_keys(str(word)))
     normalised = normal(text)
+    if _HANGUL_WORD.search(normalised):
+        keys.update(_key("l", lemma) for _, lemma in _hangul_morphemes(normalised))
     for m in _CASELESS_WORD.finditer(normalised):
         if m.lastgroup == "arabic":
             keys.update(_key("a", form) for form in arabic_forms(m[0]))
         elif m.lastgroup == "devanagari":
             keys.add(_key("d", m[0]))
-    for run in _CJK_RUN.findall(normalised):
+    # Korean news glosses a name in Han characters inside it (스다오(石島)항): the name
+    # is also read without the gloss.
+    for run in [*_CJK_RUN.findall(normalised), *_CJK_RUN.findall(_GLOSS.sub("", normalised))]:
         keys.update(_key("t", piece) for piece in [*run, *bigrams(run)])
     return frozenset(keys)
 
@@ -290,8 +300,16 @@ def supported(item: str, known: frozenset[str]) -> bool:
     word = normal(item)
     match script_of(word):
         case "hangul":
-            # Korean attaches particles and endings: 외교부는, 외교부가.
-            return _key("t", word[:2]) in known
+            # Korean attaches particles and endings (외교부는, 외교부가) and fuses verb
+            # endings into stems (들어가 + 았 = 들어갔): each content morpheme of the word
+            # must be the article's (kiwipiepy's dictionary form), or be written there.
+            # (A word the analyser cuts otherwise than the article's, 어업지도선도 as
+            # 어업 + 지도 + 선도, is supported as a whole run of syllables.)
+            morphemes = _hangul_morphemes(word)
+            return all(
+                _key("l", lemma) in known or _covered(written, known)
+                for written, lemma in morphemes
+            ) or _covered("".join(w for w, _ in morphemes), known)
         case "han":
             return _covered(word, known)
         case "arabic":
@@ -303,6 +321,21 @@ def supported(item: str, known: frozenset[str]) -> bool:
             return _key("c", word[: max(4, len(word) - 2)]) in known
         case _:
             return False
+
+
+def _hangul_morphemes(text: str) -> list[tuple[str, str]]:
+    """The content morphemes of Korean ``text`` (nouns, names, verbs, adjectives) as
+    written and in dictionary form, by kiwipiepy; without it (the `korean` extra), each
+    word's first two syllables, the stem the particles and endings leave."""
+    found = morphology.tokens(text, "ko")
+    if found is None:
+        return [(w[:2], w[:2]) for w in _HANGUL_WORD.findall(text)]
+    return [(t.text, t.lemma) for t in found if t.kind in _CONTENT_KINDS]
+
+
+_CONTENT_KINDS = frozenset({"name", "noun", "verb", "adjective"})
+_HANGUL_WORD = regex.compile(r"\p{Hangul}+")
+_GLOSS = regex.compile(r"\((?:[\p{Han}\p{Latin}\s]{1,20})\)")
 
 
 def _covered(run: str, known: frozenset[str]) -> bool:
@@ -324,7 +357,9 @@ def occurs(word: str, text: str) -> bool:
     form = normal(word)
     match script_of(form):
         case "hangul":
-            return form[:2] in text
+            lemmas = {lemma for _, lemma in _hangul_morphemes(text)}
+            plain = _GLOSS.sub("", text)  # 스다오(石島)항 is 스다오항
+            return all(w in plain or m in lemmas for w, m in _hangul_morphemes(form))
         case "arabic":
             return any(f in text for f in arabic_forms(form))
         case _:

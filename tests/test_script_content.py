@@ -3,13 +3,19 @@ what a summary in them must not invent, and what it may translate."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 
 from summarizer import Article
+from summarizer.evaluation.fixtures import load_fixtures
 from summarizer.grounding import content_items, grounded_event, unsupported_content
 from summarizer.schema import Event, Span
-from summarizer.script_text import number_value
+from summarizer.script_text import arabic_forms, normal, number_value, occurs, supported
 from summarizer.words import content_stems
+
+ROOT = Path(__file__).resolve().parent.parent
 
 KO = [
     "중국 외교부는 27일 왕이 외교부장이 다음 주 평양을 방문한다고 밝혔다.",
@@ -236,3 +242,45 @@ def test_words_keep_their_marks() -> None:
     # Devanagari vowel signs and Arabic harakat are marks: a word is not cut at them.
     assert content_stems("बाढ़ से लोगों की मौत", "hi") == ["बाढ़", "लोगों", "मौत"]
     assert content_stems("وقَّع الوزيرُ", "ar") == ["وقَّع", "الوزيرُ"]
+
+
+def test_pyarabic_normalises_every_fixture_word_as_the_hand_written_code_did() -> None:
+    # Every word of the fixtures in other languages and of the paraphrases, as the
+    # hand-written normalisation wrote it (and its Arabic clitic forms) before pyarabic
+    # replaced it (evals/reference/normal-forms-before.json).
+    before = json.loads(
+        (ROOT / "evals" / "reference" / "normal-forms-before.json").read_text(encoding="utf-8")
+    )
+    assert len(before["normal"]) > 1000 and len(before["arabic_forms"]) > 300
+    assert {w: normal(w) for w in before["normal"]} == before["normal"]
+    forms = {w: sorted(arabic_forms(normal(w))) for w in before["arabic_forms"]}
+    assert forms == before["arabic_forms"]
+    assert normal("الوزيرُ") == normal("الوزير") and normal("إلى") == normal("الي")
+
+
+def test_kiwipiepy_stems_support_korean_words_at_least_as_the_two_syllable_rule_did() -> None:
+    # Every Hangul word of the Korean fixtures' references, claims and key facts and of
+    # the paraphrases, as the "first two syllables" rule judged it against its article
+    # (evals/reference/korean-support-before.json), and as kiwipiepy's stems judge it.
+    before = json.loads(
+        (ROOT / "evals" / "reference" / "korean-support-before.json").read_text(encoding="utf-8")
+    )
+    fixtures = {f.id: f for f in load_fixtures(ROOT / "evals" / "fixtures")}
+    lost: set[str] = set()
+    gained: set[str] = set()
+    for key, words in before.items():
+        fixture = fixtures[key.removesuffix(":occurs")]
+        if key.endswith(":occurs"):
+            text = normal(fixture.text)
+            now = {w: occurs(w, text) for w in words}
+        else:
+            known = Article.from_text(fixture.text, title=fixture.title).content_vocabulary
+            now = {w: supported(w, known) for w in words}
+        lost |= {w for w in words if words[w] and not now[w]}
+        gained |= {w for w in words if now[w] and not words[w]}
+    # Better: names that the articles lack (from unrelated claims), which two syllables
+    # passed (한국 of 한국은행); and words of faithful paraphrases whose stems the article
+    # has in other forms (열렸고: 열리다, 잡아: 잡다), which two syllables missed.
+    assert lost == {"광양제철소", "부산국제영화제", "한국은행", "어업지도선도"}
+    assert {"열렸고", "잡아", "있으며", "적다", "막으려고"} <= gained
+    # Worse: kiwipiepy cuts 어업지도선도 as 어업 + 지도 + 선도 ("lead"), not 선 + 도.
