@@ -85,17 +85,7 @@ def rule_items(article: Article) -> tuple[list[Event], list[Stance]]:
         if speech:
             holder = _speaker(text, present, speech)
             others = [n for n in present if n != holder and n not in holder]
-            stances.append(
-                Stance(
-                    holder=holder,
-                    target=others[0] if others else holder,
-                    position=RULE_POSITION,
-                    position_confidence=None,
-                    claim=_claim(text, present),
-                    attribution=None,
-                    evidence=[span],
-                )
-            )
+            stances.append(rule_stance(holder, others, _claim(text, present), span))
             # "X said on Monday it was recalling ...": X's reported action.
             actor: str | None = holder
             verb = _reported_verb(text[speech.end() :])
@@ -132,15 +122,36 @@ def _event(
             phrase = phrase[1:]
         object_ = " ".join(phrase)
         targets = [object_] if content_stems(object_) else []
+    return rule_event(article, span, actor, verb, targets, time)
+
+
+def rule_event(
+    article: Article, span: Span, actor: str, action: str, targets: list[str], time: str | None
+) -> Event:
+    """An event found by rule: the constant status, no confidence, the time resolved."""
     return Event(
         actors=[actor],
-        action=verb,
+        action=action,
         targets=targets,
         time_text=time,
         date=resolve_date(time, article.published, article.language),
         location=None,
         status=RULE_STATUS,
         status_confidence=None,
+        evidence=[span],
+    )
+
+
+def rule_stance(holder: str, others: list[str], claim: str, span: Span) -> Stance:
+    """A stance found by rule, toward the first of ``others`` (else the holder's own):
+    the constant position, no confidence."""
+    return Stance(
+        holder=holder,
+        target=others[0] if others else holder,
+        position=RULE_POSITION,
+        position_confidence=None,
+        claim=claim,
+        attribution=None,
         evidence=[span],
     )
 

@@ -21,10 +21,9 @@ import regex
 
 from summarizer.article import Article
 from summarizer.candidates import sentence_names, sentence_times
-from summarizer.dates import resolve_date
 from summarizer.morphology import Token, tokens
-from summarizer.rules import RULE_POSITION, RULE_STATUS
-from summarizer.schema import Event, Span, Stance
+from summarizer.rules import rule_event, rule_stance
+from summarizer.schema import Event, Stance
 
 
 def _lexicon(words: str) -> frozenset[str]:
@@ -96,17 +95,8 @@ def tagged_items(article: Article) -> tuple[list[Event], list[Stance]]:
         holder = None if cue is None else _holder(text, outside, *cue, language)
         if cue is not None and holder is not None:
             others = [n for n in present if n != holder and n not in holder]
-            stances.append(
-                Stance(
-                    holder=holder,
-                    target=others[0] if others else holder,
-                    position=RULE_POSITION,
-                    position_confidence=None,
-                    claim=_claim(text, quoted, cue[0], language, present),
-                    attribution=None,
-                    evidence=[span],
-                )
-            )
+            claim = _claim(text, quoted, cue[0], language, present)
+            stances.append(rule_stance(holder, others, claim, span))
         if not verbs:
             continue
         verb = verbs[-1] if language in VERB_FINAL else None
@@ -127,25 +117,9 @@ def tagged_items(article: Article) -> tuple[list[Event], list[Stance]]:
         others = [n for n in present if n != actor and n not in actor]
         time = next(iter(times.get(sentence.number, [])), None)
         events.append(
-            _event(article, span, actor, _action(text, found, verb, language), others[:1], time)
+            rule_event(article, span, actor, _action(text, found, verb, language), others[:1], time)
         )
     return events, stances
-
-
-def _event(
-    article: Article, span: Span, actor: str, action: str, targets: list[str], time: str | None
-) -> Event:
-    return Event(
-        actors=[actor],
-        action=action,
-        targets=targets,
-        time_text=time,
-        date=resolve_date(time, article.published, article.language),
-        location=None,
-        status=RULE_STATUS,
-        status_confidence=None,
-        evidence=[span],
-    )
 
 
 def _at(text: str, name: str) -> int:
