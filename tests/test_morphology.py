@@ -182,3 +182,11 @@ def test_the_by_language_table_takes_the_whole_run_and_metrics() -> None:
         [*base[:-1], "pipeline", "--metrics", "event_f1"], capture_output=True, text=True
     )
     assert unknown.returncode == 2 and "no per-language figures of 'pipeline'" in unknown.stderr
+
+
+def test_storylines_weigh_the_names_of_korean_articles() -> None:
+    from summarizer.storylines.stories import StoryArticle, article_tokens
+
+    text = "해양수산부는 박정훈 정책관이 칭다오에서 합의했다고 밝혔다."
+    assert article_tokens(StoryArticle("a", text, language="ko"))["names"] == ["박정훈", "칭다오"]
+    assert article_tokens(StoryArticle("a", text))["names"] == []  # no language: no analyser

@@ -53,12 +53,15 @@ class Digest(_Model):
 def digest(article_id: str, analysis: Analysis) -> tuple[Digest, Tokens]:
     """The digest of one analysis, and its tokens."""
     info = analysis.article
-    tokens = article_tokens(StoryArticle(article_id, info.text, info.title, info.published))
+    language = analysis.metadata.language
+    tokens = article_tokens(
+        StoryArticle(article_id, info.text, info.title, info.published, language)
+    )
     kept = Digest(
         id=article_id,
         published=info.published,
         title=info.title,
-        language=analysis.metadata.language,
+        language=language,
         lead=info.text[:LEAD_CHARS],
         cited=_cited(analysis),
         events=analysis.events,

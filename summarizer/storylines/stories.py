@@ -24,6 +24,7 @@ from sklearn.feature_extraction.text import CountVectorizer
 from sklearn.preprocessing import normalize
 
 from summarizer.candidates import text_names
+from summarizer.morphology import ANALYSED, names
 from summarizer.storylines.grouping import Matrix, clusters
 from summarizer.storylines.particulars import dates, quantities, years
 from summarizer.storylines.same_story import SameStoryModel, same_story_model
@@ -51,6 +52,8 @@ class StoryArticle:
     text: str
     title: str | None = None
     published: dt.date | None = None
+    # Korean, Chinese, Japanese and Russian names come from the language's analyser.
+    language: str | None = None
 
 
 @dataclass(frozen=True)
@@ -120,6 +123,8 @@ def article_tokens(article: StoryArticle) -> Tokens:
     text = _text(article)
     counted, units = quantities(text)
     found = {f: _EXTRACT[f](text) for f in FAMILIES[:4]}
+    if article.language in ANALYSED:
+        found["names"] = sorted({n.text.lower() for n in names(text, article.language or "")})
     return {**found, "quantities": counted, "units": units}
 
 
