@@ -67,7 +67,7 @@ def rule_items(article: Article) -> tuple[list[Event], list[Stance]]:
     sentence that reports speech (whose reported action is its event). Korean,
     Chinese, Japanese and Russian by their analysers' tags (:mod:`rules_tagged`)."""
     if article.language in ANALYSED:
-        # Imported here: rules_tagged takes this module's constants.
+        # Imported here: rules_tagged builds its items with this module's rule_event.
         from summarizer.rules_tagged import tagged_items
 
         return tagged_items(article)
