@@ -1,7 +1,8 @@
 """Content words, stemmed: what lexical comparisons (the claim gate, the scorers) count.
 
 English words are stemmed and its stop words dropped; Chinese and Japanese, written
-without spaces, count as pairs of characters; other scripts' words count as written.
+without spaces, count as pairs of characters; other scripts' words count as written,
+normalised (:func:`summarizer.script_text.normal`: Arabic without harakat).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import stopwordsiso
 from nltk.stem.porter import PorterStemmer
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-from summarizer.script_text import bigrams, script_of
+from summarizer.script_text import bigrams, normal, script_of
 
 _WORD = regex.compile(r"\p{L}[\p{L}\p{M}]*|\d+")
 _HAN_KANA_RUN = regex.compile(r"([\p{scx=Han}\p{scx=Hiragana}\p{scx=Katakana}]+)")
@@ -61,7 +62,8 @@ def _stems(word: str) -> tuple[str, ...]:
             if piece not in ENGLISH_STOP_WORDS:
                 stems.append(_stem(piece))
         elif piece:
-            stems.append(piece)
+            # As the article's words are compared: الوزيرُ is الوزير, जि़ला is जिला.
+            stems.append(normal(piece))
     return tuple(stems)
 
 
