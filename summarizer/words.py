@@ -13,6 +13,7 @@ from functools import cache, lru_cache
 import regex
 import stopwordsiso
 from nltk.stem.porter import PorterStemmer
+from nltk.stem.snowball import SnowballStemmer
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from summarizer.script_text import bigrams, normal, script_of
@@ -32,10 +33,13 @@ def content_stems(text: str, language: str = "en") -> list[str]:
     # A letter with its marks: Devanagari vowel signs and Arabic harakat are marks, not
     # letters, and \w alone cut "बाढ़" into "ब" and "ढ".
     words = _WORD.findall(text.replace("n’t", " not"))
-    stems = [stem for word in words for stem in _stems(word)]
     if language == "en":
-        return stems
+        return [stem for word in words for stem in _stems(word)]
     stop = stop_words(language)
+    # A stop word is dropped as written, then the rest stemmed as the language's own
+    # Snowball stemmer does (French, German, Spanish, Russian, ...; NLTK's), if it has one.
+    stemmer = language if language in _SNOWBALL else None
+    stems = [s for w in words if w not in stop for s in _stems(w, stemmer)]
     return [w for w in stems if w not in stop]
 
 
@@ -52,12 +56,17 @@ def stop_words(language: str) -> frozenset[str]:
 # A word's stems, remembered: a news vocabulary repeats, and working out a word's
 # script letter by letter was most of the cost of grouping a million articles.
 @lru_cache(maxsize=500_000)
-def _stems(word: str) -> tuple[str, ...]:
+def _stems(word: str, snowball: str | None = None) -> tuple[str, ...]:
+    """``word``'s stems: Porter's for a Latin word (``snowball``: that language's
+    Snowball stemmer for a word of the language's script), character pairs of Han and
+    Kana, other scripts' words normalised."""
     stems: list[str] = []
     # split() keeps the runs it splits at, in its odd places.
     for i, piece in enumerate(_HAN_KANA_RUN.split(word)):
         if i % 2:
             stems += bigrams(piece) or [piece]
+        elif snowball is not None and script_of(piece) == _SNOWBALL[snowball][1]:
+            stems.append(_snowball_stem(normal(piece), snowball))
         elif script_of(piece) == "latin" or piece.isdecimal():
             if piece not in ENGLISH_STOP_WORDS:
                 stems.append(_stem(piece))
@@ -70,6 +79,36 @@ def _stems(word: str) -> tuple[str, ...]:
 @cache
 def _stem(word: str) -> str:
     return str(_porter().stem(word))
+
+
+# ISO 639-1 -> NLTK's Snowball language and the script it stems. English keeps Porter
+# (the gate was tuned with it); Arabic's Snowball strips prefixes that join unrelated
+# words, as ISRI does (docs/languages.md), so it is left out.
+_SNOWBALL = {
+    "da": ("danish", "latin"),
+    "de": ("german", "latin"),
+    "es": ("spanish", "latin"),
+    "fi": ("finnish", "latin"),
+    "fr": ("french", "latin"),
+    "hu": ("hungarian", "latin"),
+    "it": ("italian", "latin"),
+    "nl": ("dutch", "latin"),
+    "no": ("norwegian", "latin"),
+    "pt": ("portuguese", "latin"),
+    "ro": ("romanian", "latin"),
+    "ru": ("russian", "cased"),
+    "sv": ("swedish", "latin"),
+}
+
+
+@lru_cache(maxsize=500_000)
+def _snowball_stem(word: str, language: str) -> str:
+    return str(_snowball(language).stem(word))
+
+
+@cache
+def _snowball(language: str) -> SnowballStemmer:
+    return SnowballStemmer(_SNOWBALL[language][0])
 
 
 @cache
