@@ -154,10 +154,11 @@ CI_DATASETS := summeval fnc1 fnc1-natural casie polnear-titles
 # read on the first system named, the pipeline (Lead-3 has no events, stances or claims).
 # - fixtures: every item schema-valid and every span exact; split F1 0.993 against the
 #   hand splits; events F1 strict 0.110, lenient 0.439; stances F1 strict 0.023, lenient
-#   0.442; claims accuracy 0.801, related/unrelated 0.921, FNC-1 score 0.737. From the
+#   0.442; claims accuracy 0.816, related/unrelated 0.941, FNC-1 score 0.769. From the
 #   committed reference (evals/reference/fixtures/summary.json, made again on 2026-12-07
-#   for four new fixtures and the Korean, Chinese, Japanese and Russian analysers), which
-#   CI's run reproduces; re-derive them with each new reference.
+#   for four new fixtures, the Korean, Chinese, Japanese and Russian analysers and the
+#   claim gate's Snowball stems), which CI's run reproduces; re-derive them with each new
+#   reference.
 # - datasets, the first 3 items of the tuning half, CI's run of 2026-12-06: SummEval
 #   ROUGE-1 0.403; FNC-1 dev FNC-1 score 0.604; FNC-1 natural FNC-1 score 0.981 (0.949
 #   before the claim gate of that day); CASIE events F1 lenient 0.129 (strict: 0);
@@ -169,8 +170,8 @@ CI_DATASETS := summeval fnc1 fnc1-natural casie polnear-titles
 #   alone, before the model), events (gold mentions) CoNLL F1 0.703; the same articles
 #   fed as updates of 20 agree with one run at CoNLL F1 0.95 at least (issue 26's target).
 CI_FLOORS_fixtures := valid_rate=1 evidence_exact=1 split_f1=0.95 event_f1=0.1 \
-	event_f1_lenient=0.42 stance_f1=0.02 stance_f1_lenient=0.42 claim_accuracy=0.78 \
-	claim_related_accuracy=0.9 fnc1_relative=0.72
+	event_f1_lenient=0.42 stance_f1=0.02 stance_f1_lenient=0.42 claim_accuracy=0.8 \
+	claim_related_accuracy=0.92 fnc1_relative=0.75
 CI_FLOORS_summeval := valid_rate=1 rouge1=0.38
 CI_FLOORS_fnc1 := valid_rate=1 fnc1_relative=0.55
 CI_FLOORS_fnc1-natural := valid_rate=1 fnc1_relative=0.92
