@@ -21,6 +21,11 @@ calibrated there: expected calibration error (10 equal bins) at most MAX_ECE, an
 Brier score below that of the best constant (the share of those calls that were right,
 what the gate used to give). Otherwise the confidence is null.
 
+The words of Chinese, Japanese and Korean: their analysers' (summarizer/words.py's
+SEGMENTED) or pairs of characters, per language, by the accuracy of the chosen gate on
+that language's tuning-half fixture claims; a tie goes to the analysers' words (pairs
+of characters are what the gate falls back on without the language's extra).
+
 Only tuning-half figures choose; the reporting halves are printed for the record. The
 script exits 1, naming what differs, when its choice is not what
 summarizer/relatedness.py ships; ``--write`` writes the choice there. Takes about 15 s
@@ -37,6 +42,7 @@ from pathlib import Path
 import numpy as np
 from sklearn.linear_model import LogisticRegression
 
+import summarizer.words as stemming
 from summarizer import claim_labels, relatedness
 from summarizer.evaluation.datasets import load_dataset
 from summarizer.evaluation.fixtures import Fixture, load_fixtures
@@ -191,6 +197,7 @@ def main() -> int:
     print(f"  ECE {ece:.4f} <= {MAX_ECE} and Brier {brier:.4f} < {constant:.4f}? {verdict}")
     logit = fitted if shipped else None
 
+    segmented = segmenting([f for name, f in items if name == "fixtures"], words, cosine, coverage)
     choice = {
         "BACKGROUND_WORDS": str(words),
         "COSINE": f"{cosine:.2f}",
@@ -203,6 +210,13 @@ def main() -> int:
         "COVERAGE": f"{relatedness.COVERAGE:.2f}",
         "UNRELATED_LOGIT": str(relatedness.UNRELATED_LOGIT),
     }
+    if segmented != stemming.SEGMENTED:
+        print(
+            f"differs from summarizer/words.py: SEGMENTED = {sorted(stemming.SEGMENTED)}, "
+            f"chosen {sorted(segmented)} (written by hand)",
+            file=sys.stderr,
+        )
+        return 1
     differs = [
         f"{k}: shipped {current[k]}, chosen {v}" for k, v in choice.items() if current[k] != v
     ]
@@ -215,6 +229,44 @@ def main() -> int:
         return 0
     print("differs from summarizer/relatedness.py: " + "; ".join(differs), file=sys.stderr)
     return 1
+
+
+def segmenting(
+    fixtures: list[Fixture], background: int, cosine: float, coverage: float
+) -> frozenset[str]:
+    """The languages whose words the gate takes from their analysers: per language, its
+    tuning-half claims' accuracy with the analysers' words against pairs of characters."""
+    shipped = stemming.SEGMENTED
+    right: dict[tuple[str, bool], list[bool]] = {}
+    try:
+        for analysed in (True, False):
+            stemming.SEGMENTED = shipped if analysed else frozenset()
+            relatedness._background.cache_clear()  # its weights are stems too
+            for fixture in fixtures:
+                article = article_of(fixture)
+                if half_of(fixture.id) != "tune" or article.language not in shipped:
+                    continue
+                claims = [c.claim for c in fixture.claims]
+                scores = claim_labels.gate(article, claims, background)
+                for score, gold in zip(scores, fixture.claims, strict=True):
+                    said = score.cosine >= cosine or score.coverage >= coverage
+                    right.setdefault((article.language, analysed), []).append(
+                        said == (gold.label != "unrelated")
+                    )
+    finally:
+        stemming.SEGMENTED = shipped
+        relatedness._background.cache_clear()
+    chosen = set()
+    print("words of Chinese, Japanese and Korean (tuning-half fixture claims, chosen gate):")
+    for language in sorted(shipped):
+        by, pairs = right[(language, True)], right[(language, False)]
+        if np.mean(by) >= np.mean(pairs):
+            chosen.add(language)
+        print(
+            f"  {language}: {len(by)} claims; the analyser's words {sum(by)} right, "
+            f"pairs of characters {sum(pairs)} right"
+        )
+    return frozenset(chosen)
 
 
 def write(choice: dict[str, str]) -> None:

@@ -58,10 +58,10 @@ from summarizer.words import content_stems
 BACKGROUND = "wordfreq"
 BACKGROUND_WORDS = 5000
 COSINE = 0.13
-COVERAGE = 0.66
+COVERAGE = 1.00
 # P(unrelated) = 1 / (1 + exp(-(a + b * cosine + c * coverage))), (a, b, c) as written by
 # scripts/tune_gate.py; None when the fit was not calibrated on the tuning halves.
-UNRELATED_LOGIT: tuple[float, float, float] | None = (6.54, -47.91, 0.95)
+UNRELATED_LOGIT: tuple[float, float, float] | None = (6.64, -46.19, -0.31)
 # The languages the confidence was measured on.
 CALIBRATED_LANGUAGES = frozenset({"en"})
 

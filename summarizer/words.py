@@ -1,8 +1,11 @@
 """Content words, stemmed: what lexical comparisons (the claim gate, the scorers) count.
 
-English words are stemmed and its stop words dropped; Chinese and Japanese, written
-without spaces, count as pairs of characters; other scripts' words count as written,
-normalised (:func:`summarizer.script_text.normal`: Arabic without harakat).
+English words are stemmed and its stop words dropped. Chinese, Japanese and Korean
+count as the words their analysers find (:mod:`summarizer.morphology`), in dictionary
+form, without particles and endings; Han and Kana in other languages' texts count as
+pairs of characters. Languages with a Snowball stemmer are stemmed by it; other
+scripts' words count as written, normalised (:func:`summarizer.script_text.normal`:
+Arabic without harakat).
 """
 
 from __future__ import annotations
@@ -16,7 +19,8 @@ from nltk.stem.porter import PorterStemmer
 from nltk.stem.snowball import SnowballStemmer
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-from summarizer.script_text import bigrams, normal, script_of
+from summarizer.morphology import content_words
+from summarizer.script_text import bigrams, half_width, normal, script_of
 
 _WORD = regex.compile(r"\p{L}[\p{L}\p{M}]*|\d+")
 _HAN_KANA_RUN = regex.compile(r"([\p{scx=Han}\p{scx=Hiragana}\p{scx=Katakana}]+)")
@@ -26,7 +30,14 @@ def content_stems(text: str, language: str = "en") -> list[str]:
     """The text's words without stop words, Porter-stemmed, in order: English words so;
     runs of Han and Kana as their character pairs (a single character as itself); words
     of other scripts lower-cased as written. In another ``language`` (ISO 639-1), its
-    stop words (stopwords-iso's list) are dropped too."""
+    stop words (stopwords-iso's list) are dropped too; in Chinese, Japanese and Korean
+    the words are the analyser's (pairs of characters if its extra is missing)."""
+    if language in SEGMENTED:
+        lemmas = content_words(half_width(text), language)
+        if lemmas is not None:
+            # stopwords-iso's Korean list holds the digits: a number is content here.
+            stop = stop_words(language) - _DIGITS
+            return [s for w in lemmas if w not in stop for s in _segmented(w.lower())]
     # CamelCase and snake_case labels ("banking_accounting") become words first, and
     # "didn't" is "did not".
     text = re.sub(r"([a-z])([A-Z])", r"\1 \2", text).lower().replace("n't", " not")
@@ -74,6 +85,21 @@ def _stems(word: str, snowball: str | None = None) -> tuple[str, ...]:
             # As the article's words are compared: الوزيرُ is الوزير, जि़ला is जिला.
             stems.append(normal(piece))
     return tuple(stems)
+
+
+# Languages whose words an analyser finds: written without spaces (zh, ja), or with
+# particles and endings joined to the word (ko: 해경은, 해경이 and 해경을 are one word).
+SEGMENTED = frozenset({"zh", "ja", "ko"})
+_DIGITS = frozenset("0123456789０１２３４５６７８９")
+
+
+@lru_cache(maxsize=500_000)
+def _segmented(word: str) -> tuple[str, ...]:
+    """An analysed word as a stem: Latin words and digits written inside the text stemmed
+    as English ones are, other words normalised whole."""
+    if script_of(word) == "latin" or word.isdecimal():
+        return _stems(word)
+    return (normal(word),)
 
 
 @cache

@@ -21,6 +21,7 @@ from summarizer.evaluation.systems import PipelineSystem, article_of
 from summarizer.prompts import load_prompts
 from summarizer.scoring import CONTENT_FREE, calibrated
 from summarizer.settings import Settings
+from summarizer.words import content_stems
 from tests.conftest import ROOT
 from tests.scripted_server import ScriptedServer
 
@@ -32,6 +33,30 @@ TEXT = (
 ARTICLE = Article.from_text(TEXT)
 RELATED = "Giant crab Crabzilla spotted off the Kent coast"
 UNRELATED = "Apple unveils a new smartwatch with a larger screen"
+
+
+# Article sentence, and a claim that says the same with other particles and endings.
+SAME_WORDS = [
+    (
+        "ko",
+        "해양경찰청은 5일 실종 선원 수색을 사흘째 계속했다고 밝혔다.",
+        "해양경찰청이 실종 선원 수색을 계속했다",
+    ),
+    ("ja", "政府は5日、新たな規制を求めたと発表した。", "政府が規制を求める"),
+    ("zh", "海警局5日表示，将继续搜寻失踪的渔民。", "海警局继续搜寻失踪渔民"),
+]
+
+
+@pytest.mark.parametrize("language, text, claim", SAME_WORDS)
+def test_the_gate_compares_the_analysers_words_in_chinese_japanese_and_korean(
+    language: str, text: str, claim: str
+) -> None:
+    # As written (해양경찰청이 / 해양경찰청은) or as pairs of characters (が規, 制を), the
+    # claim's words were not all the article's.
+    (score,) = relatedness.relatedness(text, [claim], language)
+    assert score.coverage == 1.0 and score.related
+    assert set(content_stems(claim, language)) <= set(content_stems(text, language))
+    assert "을" not in content_stems(text, language)  # particles carry no meaning
 
 
 def test_gate_keeps_a_related_claim_and_stops_an_unrelated_one() -> None:

@@ -104,6 +104,9 @@ from summarizer import Summarizer
 text = ("해양수산부는 5일 중국 칭다오에서 열린 회의에서 어업 협상을 타결했다고 밝혔다. "
         "박정훈 국제원양정책관은 성과가 크다고 말했다.")
 assert tokens(text, "ko") is None and names(text, "ko") == []
+from summarizer.words import content_stems
+# The claim gate falls back on the words as written.
+assert content_stems("해양수산부는 협상을", "ko") == ["해양수산부는", "협상을"]
 with Summarizer(summary="lead", extractor="rule", headline="rule") as client:
     result = client.analyze(text)
 print(missing_extra("ko"))

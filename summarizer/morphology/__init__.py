@@ -19,8 +19,23 @@ the names a text writes, as written.
 
 from __future__ import annotations
 
-from summarizer.morphology.analysers import ANALYSED, MissingExtra, missing_extra, tokens
+from summarizer.morphology.analysers import (
+    ANALYSED,
+    MissingExtra,
+    content_words,
+    missing_extra,
+    tokens,
+)
 from summarizer.morphology.names import names
 from summarizer.morphology.token import Kind, Token
 
-__all__ = ["ANALYSED", "Kind", "MissingExtra", "Token", "missing_extra", "names", "tokens"]
+__all__ = [
+    "ANALYSED",
+    "Kind",
+    "MissingExtra",
+    "Token",
+    "content_words",
+    "missing_extra",
+    "names",
+    "tokens",
+]

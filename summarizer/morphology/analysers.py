@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import cache, lru_cache
 from importlib import import_module
+from types import ModuleType
 
 from summarizer.errors import ConfigError
 from summarizer.morphology.token import Token
@@ -42,21 +43,35 @@ def tokens(text: str, language: str) -> list[Token] | None:
         return None
 
 
+def content_words(text: str, language: str) -> list[str] | None:
+    """The dictionary forms of the words of ``text`` that carry meaning (no particle,
+    ending, auxiliary verb or punctuation: each analyser's tags say which), in order; or
+    None where no analyser reads ``language``."""
+    found = tokens(text, language)
+    if found is None:
+        return None
+    carries: Callable[[str], bool] = _module(language).carries_meaning
+    return [t.lemma for t in found if carries(t.tag)]
+
+
 # A sentence is read for its names, then for its events: remembered, it is analysed once.
 @lru_cache(maxsize=4096)
 def _analysed(text: str, language: str) -> tuple[Token, ...]:
     return tuple(_analyser(language)(text))
 
 
-@cache
 def _analyser(language: str) -> Callable[[str], list[Token]]:
+    analyse: Callable[[str], list[Token]] = _module(language).analyse
+    return analyse
+
+
+@cache
+def _module(language: str) -> ModuleType:
     try:
-        module = import_module(f"summarizer.morphology.{_MODULES[language]}")
+        return import_module(f"summarizer.morphology.{_MODULES[language]}")
     except ImportError as exc:
         extra, package = _EXTRAS.get(language, ("", str(exc.name)))
         raise MissingExtra(
             f"names and words of this language need {package}: "
             f"pip install 'summarizer[{extra or 'world'}]'"
         ) from exc
-    analyse: Callable[[str], list[Token]] = module.analyse
-    return analyse

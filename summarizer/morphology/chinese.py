@@ -27,6 +27,15 @@ _KINDS: dict[str, Kind] = {
     "a": "adjective",
     "m": "number",
 }
+# The first letters of jieba's tags of words that carry meaning: nouns, verbs,
+# adjectives, abbreviations (j: 中美), idioms (i, l), times, places and numbers (t, s,
+# m), distinguishing and status words (b, z); and English (eng). Particles, pronouns,
+# prepositions, conjunctions, adverbs and punctuation carry none.
+_MEANING = frozenset("nvajiltsmbz")
+
+
+def carries_meaning(tag: str) -> bool:
+    return tag[:1] in _MEANING or tag == "eng"
 
 
 @cache

@@ -17,6 +17,16 @@ _KINDS: dict[str, Kind] = {
     "形容詞": "adjective",
     "接尾辞": "suffix",
 }
+# unidic's parts of speech of words that carry meaning: nouns (numbers and Latin words
+# among them), verbs and adjectives of both kinds; not those that may stand without a
+# meaning of their own (非自立可能: する, いる, ある, こと), particles, auxiliaries or
+# punctuation.
+_MEANING = frozenset({"名詞", "動詞", "形容詞", "形状詞"})
+
+
+def carries_meaning(tag: str) -> bool:
+    pos1, _, pos2 = tag.partition("/")
+    return pos1 in _MEANING and pos2 != "非自立可能"
 
 
 @cache

@@ -21,6 +21,15 @@ _KINDS: dict[str, Kind] = {
     "VA": "adjective",
     "XSN": "suffix",
 }
+# The tags of words that carry meaning (what the claim gate compares): nouns but bound
+# ones (것, 수), numbers, verbs and adjectives, roots, and foreign words, digits and
+# Hanja written in the text. Particles (J), endings (E), suffixes (XS), the copula and
+# auxiliary verbs (VCP, VX) carry none.
+_MEANING = frozenset({"NNG", "NNP", "NR", "SN", "SL", "SH", "VV", "VA", "XR"})
+
+
+def carries_meaning(tag: str) -> bool:
+    return tag in _MEANING
 
 
 @cache

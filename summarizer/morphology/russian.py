@@ -28,6 +28,13 @@ _KINDS: dict[str, Kind] = {
     "NUMR": "number",
     "NUMB": "number",
 }
+# Prepositions, conjunctions, particles, interjections and pronouns carry no meaning of
+# their own (what the claim gate compares).
+_FUNCTION = ("PREP", "CONJ", "PRCL", "INTJ", "NPRO")
+
+
+def carries_meaning(tag: str) -> bool:
+    return not tag.startswith(_FUNCTION)
 
 
 @cache
