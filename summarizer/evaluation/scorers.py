@@ -284,7 +284,7 @@ def events(pred: Prediction, gold: Fixture) -> Scores:
         )
 
     def strict(p: PredEvent, g: GoldEvent) -> float:
-        if action_sim(p.action, g) < ACTION_MATCH:
+        if action_sim(p.action, g, gold.language) < ACTION_MATCH:
             return 0.0
         if names.group_sim(p.actors, g.actors) < PARTICIPANT_MATCH:
             return 0.0
@@ -327,7 +327,7 @@ def stances(pred: Prediction, gold: Fixture) -> Scores:
     def strict(p: PredStance, g: GoldStance) -> float:
         if not (names.same(p.holder, g.holder) and names.same(p.target, g.target)):
             return 0.0
-        if claim_sim(p.claim, g.claim, (g.holder, g.target)) < CLAIM_MATCH:
+        if claim_sim(p.claim, g.claim, (g.holder, g.target), gold.language) < CLAIM_MATCH:
             return 0.0
         return similarity(p, g)
 
@@ -339,20 +339,22 @@ def stances(pred: Prediction, gold: Fixture) -> Scores:
     return out
 
 
-def action_sim(action: str, gold: GoldEvent) -> float:
+def action_sim(action: str, gold: GoldEvent, language: str = "en") -> float:
     """How well ``action`` names the gold event's action or one of its aliases (0-1):
     fuzzy similarity of the stemmed content words, so "met with" is "met" and "fined"
-    is "fine", while "was arrested" is not "was fined"."""
-    return max(_content_sim(action, a) for a in (gold.action, *gold.action_aliases))
+    is "fine", while "was arrested" is not "was fined". Words of another ``language``
+    are stemmed or analysed as the claim gate does (закрыли is закрыть, 계속했다 is
+    계속하다)."""
+    return max(_content_sim(action, a, language) for a in (gold.action, *gold.action_aliases))
 
 
-def claim_sim(a: str, b: str, names: Sequence[str] = ()) -> float:
+def claim_sim(a: str, b: str, names: Sequence[str] = (), language: str = "en") -> float:
     """F1 of the stemmed content words two claims share, both ways round (token-set
     similarity would call any claim inside a longer one the same claim). The words of
     ``names`` (the stance's holder and target) do not count: a claim that only names
     its target says nothing, unless naming is all the gold claim does."""
-    ignored = {w for n in names for w in content_stems(n)}
-    sa, sb = Counter(content_stems(a)), Counter(content_stems(b))
+    ignored = {w for n in names for w in content_stems(n, language)}
+    sa, sb = Counter(content_stems(a, language)), Counter(content_stems(b, language))
     if any(w not in ignored for w in sb):
         sa = Counter({w: n for w, n in sa.items() if w not in ignored})
         sb = Counter({w: n for w, n in sb.items() if w not in ignored})
@@ -363,8 +365,8 @@ def claim_sim(a: str, b: str, names: Sequence[str] = ()) -> float:
     return 2 * precision * recall / (precision + recall)
 
 
-def _content_sim(a: str, b: str) -> float:
-    sa, sb = content_stems(a), content_stems(b)
+def _content_sim(a: str, b: str, language: str = "en") -> float:
+    sa, sb = content_stems(a, language), content_stems(b, language)
     if not sa or not sb:
         return 0.0
     return float(fuzz.token_set_ratio(" ".join(sa), " ".join(sb))) / 100
