@@ -6,8 +6,11 @@ English words, done with parts of speech.
   the last content verb (the predicate ends the sentence: 타결했다, 上陸した), with its
   object where a particle marks one (협상을, 調査団を); in Chinese and Russian the first
   content verb after the name (举行, приговорил), with the nouns that follow it. Its
-  actor is the nearest name before the verb outside quotations, else the first; its
-  target the next other name.
+  actor is the verb's marked subject, else the nearest name before the verb outside
+  quotations, else the first; its target the next other name (in Chinese and Russian
+  the first after the verb, where their objects stand). A name in quotation marks
+  («Северолесхим») is a name, not a quotation, and a dateline in capitals
+  ("АРХАНГЕЛЬСК, 14 ноября —") takes no part.
 - A stance is a sentence with a reporting verb of the language (말했다, 表示, 述べた,
   заявил: :data:`SPEECH`) or an "according to" (에 따르면, 据, によると, по словам),
   held by the name nearest the cue outside quotations, toward the next other name; its
@@ -64,6 +67,12 @@ OBJECT_MARKS = {"ko": ("을", "를"), "ja": ("を",)}
 MAX_OBJECT_TOKENS = 2
 MAX_CLAIM_CHARS = 60
 _QUOTE = regex.compile(r"[“\"«「『‘]([^”\"»」』’]{4,})[”\"»」』’]")
+# A name in quotation marks («Северолесхим», «Газпром нефть»): up to three words, the
+# first capitalised. It names a company or a paper; it quotes no one.
+_QUOTED_NAME = regex.compile(r"\p{Lu}[\p{L}\p{M}\d-]*(?:\s[\p{L}\p{M}\d-]+){0,2}")
+# A dateline that opens an article ("АРХАНГЕЛЬСК, 14 ноября —"): a place in capitals
+# followed by a comma or a dash is where the report was filed, no participant.
+_DATELINE = regex.compile(r"\p{Lu}[\p{Lu}\s-]*\s*[,—–-]")
 _CLAUSE_END = regex.compile(r"[,，、;；:：]")
 
 
@@ -76,12 +85,14 @@ def tagged_items(article: Article) -> tuple[list[Event], list[Stance]]:
     stances: list[Stance] = []
     for sentence in article.sentences:
         text = article.text[sentence.start : sentence.end]
-        present = names.get(sentence.number, [])
+        present = [n for n in names.get(sentence.number, []) if not _dateline(text, n)]
         found = tokens(text, language)
         if not present or not found:
             continue
         span = article.span(sentence.number)
-        quoted = [(m.start(), m.end()) for m in _QUOTE.finditer(text)]
+        quoted = [
+            (m.start(), m.end()) for m in _QUOTE.finditer(text) if not _QUOTED_NAME.fullmatch(m[1])
+        ]
         outside = [n for n in present if not _inside(_at(text, n), quoted)] or present
         cue = _cue(text, found, language, quoted)
         verbs = [
@@ -94,7 +105,7 @@ def tagged_items(article: Article) -> tuple[list[Event], list[Stance]]:
         ]
         holder = None if cue is None else _holder(text, outside, *cue, language)
         if cue is not None and holder is not None:
-            others = [n for n in present if n != holder and n not in holder]
+            others = [n for n in present if n not in holder and holder not in n]
             claim = _claim(text, quoted, cue[0], language, present)
             stances.append(rule_stance(holder, others, claim, span))
         if not verbs:
@@ -114,7 +125,9 @@ def tagged_items(article: Article) -> tuple[list[Event], list[Stance]]:
         # The verb's grammatical subject, name or not ("하역 노동자들이", "政府は"), is
         # its actor where the sentence marks one.
         actor = _subject(text, found, verb, language, quoted) or actor
-        others = [n for n in present if n != actor and n not in actor]
+        others = [n for n in present if n not in actor and actor not in n]
+        if language not in VERB_FINAL:  # the object follows the verb
+            others = [n for n in others if _at(text, n) > verb.start] or others
         time = next(iter(times.get(sentence.number, [])), None)
         events.append(
             rule_event(article, span, actor, _action(text, found, verb, language), others[:1], time)
@@ -124,6 +137,10 @@ def tagged_items(article: Article) -> tuple[list[Event], list[Stance]]:
 
 def _at(text: str, name: str) -> int:
     return text.find(name)
+
+
+def _dateline(text: str, name: str) -> bool:
+    return text.startswith(name) and name.isupper() and bool(_DATELINE.match(text))
 
 
 def _inside(at: int, quoted: list[tuple[int, int]]) -> bool:
@@ -237,6 +254,10 @@ def _subject(
             break
     if not chunk or not any(t.kind in _NOUNS for t in chunk):
         return None
+    # "Компания «Северолесхим»": the name in quotation marks is who acted.
+    named = [t for t in chunk if text[: t.start].rstrip().endswith(("«", "„", "“", '"'))]
+    if named:
+        return named[0].text
     return text[chunk[0].start : chunk[-1].end]
 
 

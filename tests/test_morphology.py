@@ -13,6 +13,7 @@ from types import ModuleType
 
 import pytest
 
+from summarizer.article import Article
 from summarizer.evaluation.fixtures import Fixture, load_fixtures
 from summarizer.evaluation.systems import article_of
 from summarizer.morphology import ANALYSED, missing_extra, names, tokens
@@ -92,6 +93,18 @@ def test_korean_reported_speech_is_a_stance_of_its_speaker() -> None:
     held = {(s.holder, s.evidence[0].sentence) for s in stances}
     # “...”고 말했다: the speaker named before the quotation holds it.
     assert ("박정훈", 8) in held
+
+
+def test_a_russian_name_in_quotation_marks_acts_and_a_dateline_takes_no_part() -> None:
+    text = (
+        "АРХАНГЕЛЬСК, 14 ноября — Лесопромышленная компания «Северолесхим» объявила в "
+        "четверг, что остановит Онежский целлюлозно-бумажный комбинат."
+    )
+    (event,), _ = rule_items(Article.from_text(text, language="ru"))
+    # «Северолесхим» is a name, not a quotation; the company's descriptor is not who
+    # acted, the filing place is not a participant, and the object follows the verb.
+    assert event.actors == ["Северолесхим"]
+    assert event.targets and event.targets[0].startswith("Онежский")
 
 
 def test_a_missing_optional_analyser_is_named_with_what_to_install() -> None:
