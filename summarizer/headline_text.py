@@ -19,9 +19,10 @@ _META = re.compile(
     r"|^\W*(?:task|headline|title|summary|answer)\b\s*(?:[:.]|$)",
     re.IGNORECASE,
 )
-# Cut inside a number ("... a powerful 6.") or after a word that cannot end one ("in"
-# can: "turn himself in").
-_CUT = re.compile(r"\d[.,]$|\b(?:and|or|of|the|a|an|to|with|for)$", re.IGNORECASE)
+# Cut inside a number ("... a powerful 6.": one or two digits, a year or a count of
+# three or more may end a sentence, "... on January 30, 2026.") or after a word that
+# cannot end one ("in" can: "turn himself in").
+_CUT = re.compile(r"(?<![\d,.])\d{1,2}[.,]$|\b(?:and|or|of|the|a|an|to|with|for)$", re.IGNORECASE)
 
 # A dateline opens a wire story's first sentence and is no part of its news: "SEOUL/
 # BEIJING — ", "HEMPSTEAD, N.Y., Sept. 26 (UPI) — ", "Rome (CNN)", "SAN FRANCISCO -- ";

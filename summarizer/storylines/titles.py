@@ -11,7 +11,6 @@ a sentence that does not end as a sentence does) is passed over for the next.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import takewhile
@@ -30,17 +29,8 @@ _ENDINGS = (".", "!", "?", "…", '"', "”", "’", "'", ")", "»", "」", "。
 
 
 def usable(title: str) -> bool:
-    """Whether ``title`` can name a story: two words at least, and no flaw. A sentence
-    may end on a year or a count ("... on January 30, 2026."); one that ends on a
-    number of one or two digits was cut inside it ("a powerful 6.")."""
-    problem = flaw(title)
-    if problem == "cut short" and _AFTER_NUMBER.search(title) and not _IN_NUMBER.search(title):
-        problem = None
-    return len(title.split()) >= MIN_WORDS and problem is None
-
-
-_AFTER_NUMBER = re.compile(r"\d[.,]$")
-_IN_NUMBER = re.compile(r"(?<![\d,.])\d{1,2}[.,]$")
+    """Whether ``title`` can name a story: two words at least, and no flaw."""
+    return len(title.split()) >= MIN_WORDS and flaw(title) is None
 
 
 @dataclass(frozen=True)
