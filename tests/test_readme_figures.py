@@ -68,7 +68,7 @@ TABLES: dict[str, list[str]] = {
         "| fixtures: claims, FNC-1 score (share of max) "
         "| **{fixtures-report|systems.pipeline.fnc1_relative}** "
         "| not run "
-        "| gate:discuss {fixtures-report|systems.gate:discuss.fnc1_relative}; constant:discuss {fixtures-report|systems.constant:discuss.fnc1_relative} "
+        "| gate:discuss {fixtures-report|systems.gate:discuss.fnc1_relative}; constant:discuss {fixtures-report|systems.constant:discuss.fnc1_relative}; FNC-1 baseline {fixtures-report|systems.fnc1-baseline.fnc1_relative} "
         "| {fixtures-report|systems.naive-bounded.fnc1_relative} |",
         "| CASIE dev ({casie-report|items|d}): events F1, strict (lenient) "
         "| {casie-report|systems.pipeline.event_f1} ({casie-report|systems.pipeline.event_f1_lenient}) "
@@ -78,7 +78,7 @@ TABLES: dict[str, list[str]] = {
         "| FNC-1 natural dev ({fnc1-natural-report|items|d} bodies, every headline): FNC-1 score "
         "| **{fnc1-natural-report|systems.pipeline.fnc1_relative}** "
         "| not run "
-        "| gate:discuss {fnc1-natural-report|systems.gate:discuss.fnc1_relative}; constant:discuss {fnc1-natural-report|systems.constant:discuss.fnc1_relative} "
+        "| gate:discuss {fnc1-natural-report|systems.gate:discuss.fnc1_relative}; constant:discuss {fnc1-natural-report|systems.constant:discuss.fnc1_relative}; FNC-1 baseline {fnc1-natural-report|systems.fnc1-baseline.fnc1_relative} "
         "| not run |",
         "| FNC-1 natural dev: related/unrelated accuracy "
         "| {fnc1-natural-report|systems.pipeline.claim_related_accuracy} "
@@ -86,7 +86,7 @@ TABLES: dict[str, list[str]] = {
         "| FNC-1 dev ({fnc1-report|items|d} bodies): FNC-1 score "
         "| {fnc1-report|systems.pipeline.fnc1_relative} "
         "| {fnc1-report|systems.pipeline:claim_labels=scores.fnc1_relative} (`scores`) "
-        "| constant:agree {fnc1-report|systems.constant:agree.fnc1_relative}; gate:agree {fnc1-report|systems.gate:agree.fnc1_relative} "
+        "| constant:agree {fnc1-report|systems.constant:agree.fnc1_relative}; gate:agree {fnc1-report|systems.gate:agree.fnc1_relative}; FNC-1 baseline {fnc1-report|systems.fnc1-baseline.fnc1_relative} "
         "| not run |",
         "| SummEval dev ({summeval-report|items|d}): ROUGE-1 / 2 / L "
         "| {summeval-report|systems.pipeline.rouge1} / {summeval-report|systems.pipeline.rouge2} / {summeval-report|systems.pipeline.rougeL} "
