@@ -237,22 +237,15 @@ def segmenting(
     """The languages whose words the gate takes from their analysers: per language, its
     tuning-half claims' accuracy with the analysers' words against pairs of characters."""
     shipped = stemming.SEGMENTED
-    right: dict[tuple[str, bool], list[bool]] = {}
+    right: dict[tuple[str, bool], np.ndarray] = {}
     try:
         for analysed in (True, False):
             stemming.SEGMENTED = shipped if analysed else frozenset()
             relatedness._background.cache_clear()  # its weights are stems too
-            for fixture in fixtures:
-                article = article_of(fixture)
-                if half_of(fixture.id) != "tune" or article.language not in shipped:
-                    continue
-                claims = [c.claim for c in fixture.claims]
-                scores = claim_labels.gate(article, claims, background)
-                for score, gold in zip(scores, fixture.claims, strict=True):
-                    said = score.cosine >= cosine or score.coverage >= coverage
-                    right.setdefault((article.language, analysed), []).append(
-                        said == (gold.label != "unrelated")
-                    )
+            for language in shipped:
+                mine = [("fixtures", f) for f in fixtures if article_of(f).language == language]
+                rows = scored(mine, background).get(("fixtures", "tune"), np.empty((0, 4)))
+                right[(language, analysed)] = related(rows, cosine, coverage) == rows[:, RELATED]
     finally:
         stemming.SEGMENTED = shipped
         relatedness._background.cache_clear()

@@ -35,8 +35,7 @@ def content_stems(text: str, language: str = "en") -> list[str]:
     if language in SEGMENTED:
         lemmas = content_words(half_width(text), language)
         if lemmas is not None:
-            # stopwords-iso's Korean list holds the digits: a number is content here.
-            stop = stop_words(language) - _DIGITS
+            stop = _segmented_stop_words(language)
             return [s for w in lemmas if w not in stop for s in _segmented(w.lower())]
     # CamelCase and snake_case labels ("banking_accounting") become words first, and
     # "didn't" is "did not".
@@ -91,6 +90,12 @@ def _stems(word: str, snowball: str | None = None) -> tuple[str, ...]:
 # particles and endings joined to the word (ko: 해경은, 해경이 and 해경을 are one word).
 SEGMENTED = frozenset({"zh", "ja", "ko"})
 _DIGITS = frozenset("0123456789０１２３４５６７８９")
+
+
+@cache
+def _segmented_stop_words(language: str) -> frozenset[str]:
+    # stopwords-iso's Korean list holds the digits: a number is content here.
+    return stop_words(language) - _DIGITS
 
 
 @lru_cache(maxsize=500_000)
