@@ -22,6 +22,12 @@ i  time and output tokens per article (with its claims) on the embedded model wi
    LoRA adapter (--adapter): every tuned source / the shipped defaults.
 j  the attribution rule's time per article on PolNeAR dev's 84 articles (the article
    already read and split, as the pipeline has it).
+k  storylines of --batch-size generated analyses (as h) that arrive --chunk at a time:
+   a first run, then one `summarizer storylines --update` per chunk, each a fresh
+   process: their time, peak memory and CoNLL against the truth. --keep DIR goes on
+   from DIR's last chunk (a million takes longer than a session) and keeps the state
+   as the last update found it; --again then times that update again on it, by the
+   code as it is now, and says whether its stories are the run's own.
 """
 
 from __future__ import annotations
@@ -35,6 +41,7 @@ import math
 import os
 import random
 import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -565,15 +572,49 @@ def _chunks(folder: Path, count: int, chunk: int, order: str, truth: list[list[i
     return files
 
 
+def _again(before_last: Path, last: Path, out: Path, peak: Path) -> dict[str, Any]:
+    """The last update of a kept run timed again, on a copy of the state it found
+    (``before_last``), by the code as it is now; and whether its stories (ids and
+    articles) and merged ids are the run's own."""
+    if not before_last.is_dir():
+        raise SystemExit(f"{before_last} is missing: the run kept no state before its last update")
+    with tempfile.TemporaryDirectory(dir=before_last.parent) as work:
+        copy = Path(work) / out.name
+        for kept in (out, out.with_name(out.name + ".state")):
+            shutil.copy2(before_last / kept.name, Path(work) / kept.name)
+        command = [sys.executable, "-c", _PEAK, str(peak), "storylines", "--update", str(copy)]
+        started = time.perf_counter()
+        done = subprocess.run(
+            [*command, str(last), "-o", str(copy), "-q"], cwd=ROOT, capture_output=True, text=True
+        )
+        seconds = time.perf_counter() - started
+        assert done.returncode == 0, done.stderr
+
+        def grouped(path: Path) -> Any:
+            found = json.loads(path.read_text())
+            return [(s["id"], s["articles"]) for s in found["stories"]], found["merged"]
+
+        return {
+            "again_s": seconds,
+            "again_peak_mb": int(peak.read_text()) / 1024,
+            "again_same": grouped(copy) == grouped(out),
+        }
+
+
 def bench_storylines_chunked(
-    count: int, chunk: int, full: bool, order: str, keep: Path | None = None
+    count: int,
+    chunk: int,
+    full: bool,
+    order: str,
+    keep: Path | None = None,
+    again: bool = False,
 ) -> Row:
     """Storylines of ``count`` generated analyses that arrive in chunks of ``chunk``
     (:func:`_chunks`): a first run on the first chunk, then one update per chunk, each
     a fresh process. ``full``: also one run over all of them (the chunks in order),
     compared. ``keep``: work in that folder and go on from its last finished chunk (a
     million takes longer than a session); its ``progress.json`` holds each chunk's
-    time and memory."""
+    time and memory. ``again``: time the last update again (:func:`_again`)."""
     from summarizer.coreference import conll_f1
 
     truth: list[list[int]] = []
@@ -599,9 +640,16 @@ def bench_storylines_chunked(
         out, peak = folder / "s.json", folder / "peak"
         seconds: list[float] = progress["seconds"]
         peaks: list[float] = progress["peaks"]
+        before_last = folder / "before-last"
         for k, f in enumerate(files):
             if k < len(seconds):
                 continue
+            if keep and k and k == parts - 1:
+                # The state as the last update found it, so that update can be timed
+                # again (``again``), on other code, and its stories compared.
+                before_last.mkdir(exist_ok=True)
+                for kept in (out, out.with_name(out.name + ".state")):
+                    shutil.copy2(kept, before_last / kept.name)
             update = ["--update", str(out)] if k else []
             command = [sys.executable, "-c", _PEAK, str(peak), "storylines", *update, str(f)]
             started = time.perf_counter()
@@ -627,6 +675,8 @@ def bench_storylines_chunked(
             "merged": len(found["merged"]),
             "state_mb": Path(str(out) + ".state").stat().st_size / 1e6,
         }
+        if again:
+            detail |= _again(before_last, files[-1], out, peak)
         if full:
             whole = folder / "all.jsonl"
             with whole.open("w", encoding="utf-8") as w:
@@ -659,6 +709,12 @@ def bench_storylines_chunked(
         f"stories, {len(stories):,} found (CoNLL F1 {detail['conll_f1']:.3f}); "
         f"{size / 1e6:.0f} MB of records, state {detail['state_mb']:.0f} MB"
     )
+    if again:
+        text += (
+            f"; the last update again {detail['again_s']:.0f} s, "
+            f"{detail['again_peak_mb']:.0f} MB, its stories "
+            f"{'the same' if detail['again_same'] else 'NOT the same'}"
+        )
     if full:
         text += (
             f"; one full run {detail['full_s']:.0f} s, {detail['full_peak_mb']:.0f} MB, CoNLL "
@@ -739,6 +795,11 @@ def main() -> None:
     parser.add_argument(
         "--keep", type=Path, help="k: work in this folder, and go on from its last chunk"
     )
+    parser.add_argument(
+        "--again",
+        action="store_true",
+        help="k with --keep: time the last update again on the state it found, compared",
+    )
     parser.add_argument("--seconds", type=float, default=6.0, help="ideal run time per level, d")
     parser.add_argument(
         "--cache",
@@ -778,7 +839,12 @@ def main() -> None:
     if "k" in wanted:
         done(
             bench_storylines_chunked(
-                options.batch_size, options.chunk, options.full, options.order, options.keep
+                options.batch_size,
+                options.chunk,
+                options.full,
+                options.order,
+                options.keep,
+                options.again,
             )
         )
     rows.sort(key=lambda r: r.key)
