@@ -50,7 +50,9 @@ from dataclasses import dataclass
 from typing import TypeAlias
 
 import numpy as np
+import scipy.sparse as sp
 from scipy.optimize import linear_sum_assignment
+from scipy.sparse.csgraph import connected_components
 
 Mention: TypeAlias = Hashable
 Clustering: TypeAlias = Sequence[Collection[Mention]]
@@ -159,14 +161,39 @@ def lea(key: Clustering, response: Clustering) -> PRF:
 
 
 def ceaf_e(key: Clustering, response: Clustering) -> PRF:
-    """Entity-based CEAF (Luo 2005, phi_4) under the optimal one-to-one alignment."""
+    """Entity-based CEAF (Luo 2005, phi_4) under the optimal one-to-one alignment.
+
+    Entities that share no mention are 0 alike, so the alignment is found apart in
+    each connected group of overlapping key and response entities: exact, and a
+    million generated articles' stories (258,365 by 92,481) need no dense matrix."""
     k, r = _entities(key, "key"), _entities(response, "response")
-    index, similarity = _index(r), np.zeros((len(k), len(r)))
+    index = _index(r)
+    rows: list[int] = []
+    cols: list[int] = []
+    values: list[float] = []
     for i, entity in enumerate(k):
         for j, n in _overlaps(entity, index).items():
-            similarity[i, j] = 2 * n / (len(entity) + len(r[j]))
-    rows, cols = linear_sum_assignment(similarity, maximize=True)
-    aligned = float(similarity[rows, cols].sum())
+            rows.append(i)
+            cols.append(j)
+            values.append(2 * n / (len(entity) + len(r[j])))
+    # Nodes: key entities, then response entities.
+    at_key, at_response = np.asarray(rows, dtype=np.intp), np.asarray(cols, dtype=np.intp)
+    phi = np.asarray(values, dtype=np.float64)
+    graph = sp.coo_matrix((phi, (at_key, at_response + len(k))), shape=(len(k) + len(r),) * 2)
+    group = connected_components(graph, directed=False)[1][at_key]
+    order = np.argsort(group, kind="stable")
+    starts = np.flatnonzero(np.diff(group[order])) + 1
+    aligned = 0.0
+    for part in np.split(order, starts) if len(order) else []:
+        if len(part) == 1:  # one overlap: its entities align with each other
+            aligned += float(phi[part[0]])
+            continue
+        key_rows, at_row = np.unique(at_key[part], return_inverse=True)
+        response_cols, at_col = np.unique(at_response[part], return_inverse=True)
+        block = np.zeros((len(key_rows), len(response_cols)))
+        block[at_row, at_col] = phi[part]
+        found_rows, found_cols = linear_sum_assignment(block, maximize=True)
+        aligned += float(block[found_rows, found_cols].sum())
     return _prf(_ratio(aligned, len(k)), _ratio(aligned, len(r)))
 
 

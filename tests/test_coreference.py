@@ -381,3 +381,44 @@ def test_mentions_may_be_any_hashable() -> None:
 def test_prf_is_immutable() -> None:
     with pytest.raises(dataclasses.FrozenInstanceError):
         muc(PRADHAN_KEY, PRADHAN_RESPONSE).f1 = 1.0  # type: ignore[misc]
+
+
+def _dense_ceaf_e_f1(key: list[set[int]], response: list[set[int]]) -> float:
+    """CEAF-e's F1 by one dense alignment of every key entity with every response one
+    (the definition, written out: what the grouped alignment must equal)."""
+    from scipy.optimize import linear_sum_assignment
+
+    similarity = [[2 * len(a & b) / (len(a) + len(b)) for b in response] for a in key]
+    rows, cols = linear_sum_assignment(similarity, maximize=True)
+    aligned = sum(similarity[i][j] for i, j in zip(rows, cols, strict=True))
+    recall, precision = aligned / len(key), aligned / len(response)
+    return 2 * recall * precision / (recall + precision) if aligned else 0.0
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_ceaf_e_aligned_by_groups_equals_one_dense_alignment(seed: int) -> None:
+    import random
+
+    rng = random.Random(seed)
+    mentions = list(range(rng.randint(5, 60)))
+
+    def partition() -> list[set[int]]:
+        groups: dict[int, set[int]] = {}
+        for m in mentions:
+            groups.setdefault(rng.randint(0, len(mentions) // rng.randint(1, 4)), set()).add(m)
+        return list(groups.values())
+
+    key, response = partition(), partition()
+    response[0].add(-1)  # a mention the key lacks
+    assert ceaf_e(key, response).f1 == pytest.approx(_dense_ceaf_e_f1(key, response))
+
+
+def test_ceaf_e_of_a_million_mentions_needs_no_dense_matrix() -> None:
+    # 300,000 by 75,000 entities: a dense matrix would take 180 GB.
+    key = [{2 * i, 2 * i + 1} for i in range(150_000)] + [{-i} for i in range(1, 150_001)]
+    response = [{2 * i, 2 * i + 1, 2 * i + 2} for i in range(0, 150_000, 2)]
+    found = ceaf_e(key, response)
+    # Each response entity aligns with the key pair inside it (phi_4 = 4/5), and
+    # overlaps the next pair by one mention.
+    assert found.precision == pytest.approx(0.8)
+    assert found.recall == pytest.approx(0.2)
