@@ -28,6 +28,7 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
+from pydantic import BaseModel, ConfigDict
 
 from summarizer.errors import InputError
 from summarizer.storylines.digest import Digest
@@ -219,6 +220,15 @@ class StoryStore:
         query = "SELECT id, json FROM stories WHERE id IN ({marks})"
         return dict(self._where_in(query, sorted(set(ids))))
 
+    def splits(self, ids: Iterable[str]) -> dict[str, str | None]:
+        """The story each of ``ids`` was split from (None if none), read from its JSON
+        without the rest of the story: a large story's events take most of an update's
+        reading otherwise."""
+        return {
+            story: _SplitFrom.model_validate_json(found).split_from
+            for story, found in self.story_json(ids).items()
+        }
+
     def put_stories(self, rows: Iterable[tuple[str, int, int, int, str]]) -> None:
         """Store stories: (id, size, first serial, events, JSON)."""
         self.db.executemany(
@@ -253,6 +263,13 @@ class StoryStore:
 
     def story_count(self) -> int:
         return int(self.db.execute("SELECT COUNT(*) FROM stories").fetchone()[0])
+
+
+class _SplitFrom(BaseModel):
+    """Of a story's JSON, only where it was split from (its other fields are skipped)."""
+
+    model_config = ConfigDict(extra="ignore")
+    split_from: str | None = None
 
 
 def _parts(values: Sequence[Any]) -> Iterator[list[Any]]:

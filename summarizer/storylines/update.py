@@ -29,7 +29,6 @@ from numpy.typing import NDArray
 from summarizer.storylines.build import build_story, story_id
 from summarizer.storylines.digest import Digest
 from summarizer.storylines.grouping import SLICE_ROWS, blocks
-from summarizer.storylines.schema import Story
 from summarizer.storylines.store import StoryStore
 from summarizer.storylines.stories import (
     DATE_WINDOW_DAYS,
@@ -104,9 +103,13 @@ def add_articles(
     dropped: set[str] = set()
     moved: dict[int, str] = {}
     placed: dict[int, str] = {}
-    regions = _regions(store, new, keys, held, total, settings, retrieval)
-    # Every region's vectors at once (token frequencies are the whole collection's).
-    known = store.tokens(sorted(s for h, _ in regions for s in h))
+    regions, read = _regions(store, new, keys, held, total, settings, retrieval)
+    # Every region's vectors at once (token frequencies are the whole collection's);
+    # the tokens the regions were found by are not read again.
+    wanted = sorted(s for h, _ in regions for s in h)
+    known = {s: read[s] for s in wanted if s in read}
+    known |= store.tokens([s for s in wanted if s not in read])
+    del read
     serials = sorted(known) + sorted(new)
     rows = [known[s][0] for s in sorted(known)] + [new[s][1] for s in sorted(new)]
     vectors = article_vectors(rows, store.frequencies, total)
@@ -183,16 +186,15 @@ def _regroup(
     changed = [i for i, g in enumerate(groups) if was.get(ids[i]) != g]
     digests = store.digests([s for i in changed for s in groups[i] if s in old])
     digests |= {s: d for s, (d, _) in new.items()}
-    before = store.story_json(ids[i] for i in changed if ids[i] in was)
+    before = store.splits(ids[i] for i in changed if ids[i] in was)
     built: list[tuple[str, int, int, int, str]] = []
     for i in changed:
         group = groups[i]
-        kept = Story.model_validate_json(before[ids[i]]).split_from if ids[i] in before else None
         made = build_story(
             ids[i],
             [digests[s] for s in group],
             joined[[position[s] for s in group]],
-            split.get(ids[i], kept),
+            split.get(ids[i], before.get(ids[i])),
         )
         built.append((made.id, len(group), group[0], len(made.events), made.model_dump_json()))
     return _Regrouped(
@@ -226,8 +228,9 @@ def _regions(
     total: int,
     settings: StorySettings,
     retrieval: Retrieval,
-) -> list[tuple[list[int], list[int]]]:
-    """The regions to group again: (held articles, new articles). A small run is one
+) -> tuple[list[tuple[list[int], list[int]]], dict[int, tuple[Tokens, int | None, str]]]:
+    """The regions to group again: (held articles, new articles), and the tokens of the
+    held articles they were found by (:meth:`StoryStore.tokens`). A small run is one
     region: every new article with the whole stories of the held ones as alike as one
     kind of event. Otherwise each new article is linked to the :attr:`Retrieval.links`
     articles most like it (words, names and years, at least the story threshold, within
@@ -243,7 +246,7 @@ def _regions(
         days = _days(new, fresh, found, candidates)
         near = near[~_far(days[near[:, 0]], days[len(fresh) + near[:, 1]])]
         members = store.members({found[candidates[j]][2] for j in near[:, 1].tolist()})
-        return [(sorted(s for m in members.values() for s in m), fresh)]
+        return [(sorted(s for m in members.values() for s in m), fresh)], found
     having: dict[str, list[int]] = {}  # each key's new articles (indices)
     for i, s in enumerate(fresh):
         for k in keys[s]:
@@ -286,7 +289,7 @@ def _regions(
                 sorted(fresh[node] for node in nodes if node < n),
             )
         )
-    return [(h, f) for h, f in regions if f]
+    return [(h, f) for h, f in regions if f], found
 
 
 def _days(
