@@ -69,6 +69,7 @@ from summarizer.schema import (  # noqa: E402
     Summary,
     Usage,
 )
+from summarizer.storylines.store import state_path  # noqa: E402
 
 FIXTURES = ROOT / "evals" / "fixtures"
 TARGETS = {
@@ -572,16 +573,28 @@ def _chunks(folder: Path, count: int, chunk: int, order: str, truth: list[list[i
     return files
 
 
-def _again(before_last: Path, last: Path, out: Path, peak: Path) -> dict[str, Any]:
+def _copy_run(storylines: Path, folder: Path) -> None:
+    """Copy a storylines file and its state into ``folder``."""
+    for kept in (storylines, state_path(storylines)):
+        shutil.copy2(kept, folder / kept.name)
+
+
+def _grouped(storylines: dict[str, Any]) -> Any:
+    """A storylines file's stories (ids and articles) and merged ids."""
+    return [(s["id"], s["articles"]) for s in storylines["stories"]], storylines["merged"]
+
+
+def _again(
+    before_last: Path, last: Path, out: Path, own: dict[str, Any], peak: Path
+) -> dict[str, Any]:
     """The last update of a kept run timed again, on a copy of the state it found
     (``before_last``), by the code as it is now; and whether its stories (ids and
-    articles) and merged ids are the run's own."""
+    articles) and merged ids are the run's own (``own``, the run's storylines)."""
     if not before_last.is_dir():
         raise SystemExit(f"{before_last} is missing: the run kept no state before its last update")
     with tempfile.TemporaryDirectory(dir=before_last.parent) as work:
         copy = Path(work) / out.name
-        for kept in (out, out.with_name(out.name + ".state")):
-            shutil.copy2(before_last / kept.name, Path(work) / kept.name)
+        _copy_run(before_last / out.name, Path(work))
         command = [sys.executable, "-c", _PEAK, str(peak), "storylines", "--update", str(copy)]
         started = time.perf_counter()
         done = subprocess.run(
@@ -589,15 +602,10 @@ def _again(before_last: Path, last: Path, out: Path, peak: Path) -> dict[str, An
         )
         seconds = time.perf_counter() - started
         assert done.returncode == 0, done.stderr
-
-        def grouped(path: Path) -> Any:
-            found = json.loads(path.read_text())
-            return [(s["id"], s["articles"]) for s in found["stories"]], found["merged"]
-
         return {
             "again_s": seconds,
             "again_peak_mb": int(peak.read_text()) / 1024,
-            "again_same": grouped(copy) == grouped(out),
+            "again_same": _grouped(json.loads(copy.read_text())) == _grouped(own),
         }
 
 
@@ -648,8 +656,7 @@ def bench_storylines_chunked(
                 # The state as the last update found it, so that update can be timed
                 # again (``again``), on other code, and its stories compared.
                 before_last.mkdir(exist_ok=True)
-                for kept in (out, out.with_name(out.name + ".state")):
-                    shutil.copy2(kept, before_last / kept.name)
+                _copy_run(out, before_last)
             update = ["--update", str(out)] if k else []
             command = [sys.executable, "-c", _PEAK, str(peak), "storylines", *update, str(f)]
             started = time.perf_counter()
@@ -673,10 +680,10 @@ def bench_storylines_chunked(
             "conll_f1": conll_f1(truth, stories),
             "stories": len(stories),
             "merged": len(found["merged"]),
-            "state_mb": Path(str(out) + ".state").stat().st_size / 1e6,
+            "state_mb": state_path(out).stat().st_size / 1e6,
         }
         if again:
-            detail |= _again(before_last, files[-1], out, peak)
+            detail |= _again(before_last, files[-1], out, found, peak)
         if full:
             whole = folder / "all.jsonl"
             with whole.open("w", encoding="utf-8") as w:
